@@ -1,0 +1,3 @@
+package awsapi
+
+//go:generate go run ./internal/errgen errors.json errors_gen.go
