@@ -1,0 +1,113 @@
+package store
+
+import (
+	"context"
+	"errors"
+)
+
+// Driver names returned by Store.Driver.
+const (
+	DriverSQLite   = "sqlite"
+	DriverPostgres = "postgres"
+)
+
+// Sentinel errors. Implementations return them wrapped with context; test with
+// errors.Is. See the package documentation for when each one applies.
+var (
+	// ErrNotFound means the addressed row does not exist.
+	ErrNotFound = errors.New("store: not found")
+
+	// ErrAlreadyExists means a create collided with an existing row's unique
+	// key (name within account and region, or ARN).
+	ErrAlreadyExists = errors.New("store: already exists")
+
+	// ErrConflict means an optimistic-concurrency check failed: the row's
+	// Version is no longer the caller's ExpectedVersion.
+	ErrConflict = errors.New("store: version conflict")
+
+	// ErrClosed means the store has been closed.
+	ErrClosed = errors.New("store: closed")
+)
+
+// Pagination bounds for the List operations.
+const (
+	// DefaultListLimit is used when a List params' Limit is zero or negative.
+	DefaultListLimit = 50
+
+	// MaxListLimit caps a List params' Limit; larger values are clamped to it.
+	MaxListLimit = 1000
+)
+
+// ListLimit returns the page size a List operation uses for the requested
+// limit: DefaultListLimit when limit <= 0, MaxListLimit when limit exceeds it,
+// else limit. Implementations call it so that both drivers agree.
+func ListLimit(limit int) int {
+	switch {
+	case limit <= 0:
+		return DefaultListLimit
+	case limit > MaxListLimit:
+		return MaxListLimit
+	default:
+		return limit
+	}
+}
+
+// Store is what gureum's services persist through. Implementations are safe
+// for concurrent use by many goroutines.
+type Store interface {
+	// Driver names the implementation: DriverSQLite or DriverPostgres.
+	Driver() string
+
+	// Ping checks that the database answers.
+	Ping(ctx context.Context) error
+
+	// Close waits for operations in flight (writes included) to finish, then
+	// releases the database. Operations started after Close return ErrClosed.
+	// Close is idempotent: later calls return the first call's result.
+	Close() error
+
+	// FunctionCreate inserts a function with Version 1 and CreatedAt ==
+	// UpdatedAt == now. It returns ErrAlreadyExists when a function with the
+	// same name exists in the same account and region, or the ARN is taken.
+	FunctionCreate(ctx context.Context, params *FunctionCreateParams) (*FunctionRow, error)
+
+	// FunctionDelete removes a function and returns the row as it was. It
+	// returns ErrNotFound when there is no such function.
+	FunctionDelete(ctx context.Context, params *FunctionDeleteParams) (*FunctionRow, error)
+
+	// FunctionGet returns a function by account, region and name, or
+	// ErrNotFound.
+	FunctionGet(ctx context.Context, params *FunctionGetParams) (*FunctionRow, error)
+
+	// FunctionList returns one page of an account and region's functions in
+	// ascending byte order of name. See FunctionListParams for paging.
+	FunctionList(ctx context.Context, params *FunctionListParams) (*FunctionListResult, error)
+
+	// FunctionUpdate replaces a function's Spec, CodeSHA256 and RevisionID if
+	// its Version still equals ExpectedVersion, increments Version, sets
+	// UpdatedAt, and returns the new row. It returns ErrNotFound when there is
+	// no such function and ErrConflict when the Version differs.
+	FunctionUpdate(ctx context.Context, params *FunctionUpdateParams) (*FunctionRow, error)
+
+	// StateMachineCreate inserts a state machine with Version 1. It returns
+	// ErrAlreadyExists when the ARN is taken or a state machine with the same
+	// name exists in the same account and region.
+	StateMachineCreate(ctx context.Context, params *StateMachineCreateParams) (*StateMachineRow, error)
+
+	// StateMachineDelete removes a state machine by ARN and returns the row as
+	// it was, or ErrNotFound.
+	StateMachineDelete(ctx context.Context, params *StateMachineDeleteParams) (*StateMachineRow, error)
+
+	// StateMachineGet returns a state machine by ARN, or ErrNotFound.
+	StateMachineGet(ctx context.Context, params *StateMachineGetParams) (*StateMachineRow, error)
+
+	// StateMachineList returns one page of an account and region's state
+	// machines in ascending byte order of name. See StateMachineListParams.
+	StateMachineList(ctx context.Context, params *StateMachineListParams) (*StateMachineListResult, error)
+
+	// StateMachineUpdate replaces a state machine's Spec if its Version still
+	// equals ExpectedVersion, increments Version, sets UpdatedAt and returns
+	// the new row. It returns ErrNotFound or ErrConflict like FunctionUpdate.
+	// Type, name and ARN never change.
+	StateMachineUpdate(ctx context.Context, params *StateMachineUpdateParams) (*StateMachineRow, error)
+}
