@@ -1,0 +1,164 @@
+// Package server is gureum's composition root: configuration → store →
+// services → HTTP. It is the only package that imports the concrete store
+// drivers.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/gureum-dev/gureum/internal/awsapi"
+	"github.com/gureum-dev/gureum/internal/awsapi/lambdaapi"
+	"github.com/gureum-dev/gureum/internal/awsapi/sfnapi"
+	"github.com/gureum-dev/gureum/internal/config"
+	"github.com/gureum-dev/gureum/internal/lambda"
+	"github.com/gureum-dev/gureum/internal/sfn"
+	"github.com/gureum-dev/gureum/internal/store"
+	"github.com/gureum-dev/gureum/internal/store/pgstore"
+	"github.com/gureum-dev/gureum/internal/store/sqlitestore"
+	"github.com/gureum-dev/gureum/internal/version"
+)
+
+// Server is a running gureum node.
+type Server struct {
+	cfg     config.Config
+	log     *slog.Logger
+	store   store.Store
+	http    *http.Server
+	ln      net.Listener
+	started time.Time
+	done    chan error
+}
+
+// New opens the store and builds the services and the HTTP handler. It does
+// not listen yet.
+func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*Server, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	st, err := openStore(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{cfg: cfg, log: log, store: st, started: time.Now()}
+
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	mux := awsapi.NewMux(awsapi.Config{
+		Logger:  log,
+		Auth:    awsapi.Auth{Required: cfg.AuthRequired(), Keys: cfg.AccessKeys},
+		Metrics: awsapi.NewMetrics(reg),
+	})
+	lambdaapi.Register(mux, lambda.New(st, log.With("service", "lambda")))
+	sfnapi.Register(mux, sfn.New(st, log.With("service", "states")))
+	mux.Handle("GET /_gureum/health", http.HandlerFunc(s.health))
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+
+	s.http = &http.Server{
+		Handler:           mux,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    1 << 20,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	return s, nil
+}
+
+func openStore(ctx context.Context, cfg config.Config) (store.Store, error) {
+	if cfg.Store != "" {
+		st, err := pgstore.Open(ctx, cfg.Store, nil)
+		if err != nil {
+			return nil, fmt.Errorf("open PostgreSQL store: %w", err)
+		}
+		return st, nil
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("create data directory: %w", err)
+	}
+	st, err := sqlitestore.Open(ctx, filepath.Join(cfg.DataDir, "gureum.db"), nil)
+	if err != nil {
+		return nil, fmt.Errorf("open SQLite store in %s: %w", cfg.DataDir, err)
+	}
+	return st, nil
+}
+
+// Start listens on the configured address and serves in the background.
+func (s *Server) Start() error {
+	ln, err := net.Listen("tcp", s.cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", s.cfg.Addr, err)
+	}
+	s.ln = ln
+	s.done = make(chan error, 1)
+	go func() {
+		err := s.http.Serve(ln)
+		if errors.Is(err, http.ErrServerClosed) {
+			err = nil
+		}
+		s.done <- err
+	}()
+	return nil
+}
+
+// Addr is the address the server listens on (useful with port 0).
+func (s *Server) Addr() string { return s.ln.Addr().String() }
+
+// Done is closed-with-value when serving stops by itself (a listener error).
+func (s *Server) Done() <-chan error { return s.done }
+
+// Shutdown stops accepting connections, lets in-flight requests finish (until
+// ctx ends), then closes the store.
+func (s *Server) Shutdown(ctx context.Context) error {
+	err := s.http.Shutdown(ctx)
+	return errors.Join(err, s.store.Close())
+}
+
+type healthReport struct {
+	Version  string            `json:"version"`
+	Status   string            `json:"status"`
+	Uptime   float64           `json:"uptimeSeconds"`
+	Store    storeHealth       `json:"store"`
+	Services map[string]string `json:"services"`
+	Auth     string            `json:"auth"`
+}
+
+type storeHealth struct {
+	Driver string `json:"driver"`
+	Status string `json:"status"`
+	Error  string `json:"error,omitempty"`
+}
+
+// health answers GET /_gureum/health: 200 when the store answers, 503 when
+// not.
+func (s *Server) health(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	rep := healthReport{
+		Version:  version.String(),
+		Status:   "ok",
+		Uptime:   time.Since(s.started).Seconds(),
+		Store:    storeHealth{Driver: s.store.Driver(), Status: "ok"},
+		Services: map[string]string{"lambda": "running", "states": "running"},
+		Auth:     "any credentials (loopback)",
+	}
+	if s.cfg.AuthRequired() {
+		rep.Auth = "sigv4"
+	}
+	status := http.StatusOK
+	if err := s.store.Ping(ctx); err != nil {
+		rep.Status, rep.Store.Status, rep.Store.Error = "unavailable", "unavailable", err.Error()
+		status = http.StatusServiceUnavailable
+	}
+	_ = awsapi.WriteJSON(w, status, "application/json", rep)
+}
