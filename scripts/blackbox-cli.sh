@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Black-box checks of a real gureum binary with the real aws CLI.
+# Usage: scripts/blackbox-cli.sh BIN
+set -uo pipefail
+bin=$(realpath "$1")
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+work=$(mktemp -d)
+trap 'stop_gureum; rm -rf "$work"' EXIT
+
+export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-east-1 AWS_PAGER=
+unset AWS_PROFILE AWS_SESSION_TOKEN
+pass=0 fail=0
+check() { # check NAME CMD...: the command must succeed
+  local name=$1; shift
+  if out=$("$@" 2>&1); then pass=$((pass+1)); else fail=$((fail+1)); echo "FAIL $name: $out"; fi
+}
+expect_error() { # expect_error NAME CODE CMD...: the command must fail with CODE in its output
+  local name=$1 code=$2; shift 2
+  if out=$("$@" 2>&1); then fail=$((fail+1)); echo "FAIL $name: succeeded, wanted $code: $out"
+  elif grep -q "$code" <<<"$out"; then pass=$((pass+1))
+  else fail=$((fail+1)); echo "FAIL $name: wanted $code, got: $out"; fi
+}
+json_eq() { # json_eq EXPR EXPECTED JSON: python expression over d must print EXPECTED
+  python3 -c "import json,sys; d=json.loads(sys.argv[1]); r=($1); sys.exit(0 if json.dumps(r)==sys.argv[2] else print(json.dumps(r)) or 1)" "$3" "$2"
+}
+
+start_gureum "$bin" "$work/data" || exit 1
+ep=(--endpoint-url "$GUREUM_URL")
+
+out=$(aws "${ep[@]}" stepfunctions list-state-machines 2>&1)
+check "stepfunctions list-state-machines is empty" json_eq 'd["stateMachines"]' '[]' "$out"
+out=$(aws "${ep[@]}" lambda list-functions 2>&1)
+check "lambda list-functions is empty" json_eq 'd["Functions"]' '[]' "$out"
+expect_error "lambda get-function unknown" ResourceNotFoundException aws "${ep[@]}" lambda get-function --function-name nope
+expect_error "stepfunctions describe unknown" StateMachineDoesNotExist aws "${ep[@]}" stepfunctions describe-state-machine \
+  --state-machine-arn arn:aws:states:us-east-1:000000000000:stateMachine:축구-유소년-자동-훈련-시스템
+head -c 300000 /dev/zero | tr '\0' x | sed 's/.*/"&"/' >"$work/big.json"
+expect_error "stepfunctions input > 256 KB" ValidationException aws "${ep[@]}" stepfunctions start-execution \
+  --state-machine-arn arn:aws:states:us-east-1:000000000000:stateMachine:m --input "file://$work/big.json"
+out=$(curl -s "$GUREUM_URL/_gureum/health")
+check "health answers" json_eq 'd["status"]' '"ok"' "$out"
+check "metrics answer" bash -c "curl -sf '$GUREUM_URL/metrics' | grep -q gureum_api_requests_total"
+stop_gureum; check "clean shutdown on SIGTERM (exit $?)" test "$?" -eq 0
+check "shutdown was logged" grep -q stopped "$work/data.log"
+
+# With --auth, only requests signed by a configured key get in.
+GUREUM_ACCESS_KEYS=AKIDCLI:cli-secret start_gureum "$bin" "$work/auth" --auth || exit 1
+ep=(--endpoint-url "$GUREUM_URL")
+check "signed with the right secret" env AWS_ACCESS_KEY_ID=AKIDCLI AWS_SECRET_ACCESS_KEY=cli-secret aws "${ep[@]}" stepfunctions list-state-machines
+check "signed with the right secret (lambda)" env AWS_ACCESS_KEY_ID=AKIDCLI AWS_SECRET_ACCESS_KEY=cli-secret aws "${ep[@]}" lambda list-functions
+expect_error "wrong secret" InvalidSignatureException env AWS_ACCESS_KEY_ID=AKIDCLI AWS_SECRET_ACCESS_KEY=nope aws "${ep[@]}" stepfunctions list-state-machines
+expect_error "wrong secret (lambda)" InvalidSignatureException env AWS_ACCESS_KEY_ID=AKIDCLI AWS_SECRET_ACCESS_KEY=nope aws "${ep[@]}" lambda list-functions
+expect_error "unknown key" UnrecognizedClientException aws "${ep[@]}" stepfunctions list-state-machines
+expect_error "unsigned" MissingAuthenticationToken aws "${ep[@]}" --no-sign-request stepfunctions list-state-machines
+stop_gureum; check "clean shutdown of the auth server (exit $?)" test "$?" -eq 0
+
+echo "blackbox-cli: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
