@@ -23,7 +23,7 @@ func Register(mux *awsapi.Mux, svc *lambda.Service) {
 		return &awsapi.Operation{Service: "lambda", Name: name, Protocol: awsapi.RESTJSON, Handler: h}
 	}
 	list := op("ListFunctions", a.listFunctions)
-	mux.HandleREST("GET /2015-03-31/functions", list) // the Go SDK's path
+	mux.HandleREST("GET /2015-03-31/functions", list)     // the Go SDK's path
 	mux.HandleREST("GET /2015-03-31/functions/{$}", list) // botocore's path
 	mux.HandleREST("GET /2015-03-31/functions/{name}", op("GetFunction", a.getFunction))
 	mux.HandleREST("GET /2015-03-31/functions/{name}/configuration", op("GetFunctionConfiguration", a.getFunctionConfiguration))
