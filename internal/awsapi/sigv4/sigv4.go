@@ -350,3 +350,23 @@ func hmacSHA256(key, data []byte) []byte {
 	m.Write(data)
 	return m.Sum(nil)
 }
+
+// Authorize signs req as a client would: it sets X-Amz-Date (and
+// X-Amz-Content-Sha256 is left to the caller) and returns the Authorization
+// header value covering host, x-amz-date and every X-Amz-* and Content-Type
+// header present.
+func Authorize(req *Request, accessKeyID, secret, region, service string, t time.Time) string {
+	amzDate := t.UTC().Format("20060102T150405Z")
+	req.Header.Set("X-Amz-Date", amzDate)
+	signed := []string{"host"}
+	for k := range req.Header {
+		lk := strings.ToLower(k)
+		if strings.HasPrefix(lk, "x-amz-") || lk == "content-type" {
+			signed = append(signed, lk)
+		}
+	}
+	sort.Strings(signed)
+	a := &Authorization{AccessKeyID: accessKeyID, Date: amzDate[:8], Region: region, Service: service, SignedHeaders: signed}
+	a.Signature = Sign(req, a, secret, amzDate)
+	return Algorithm + " Credential=" + accessKeyID + "/" + a.Scope() + ", SignedHeaders=" + strings.Join(signed, ";") + ", Signature=" + a.Signature
+}

@@ -160,3 +160,15 @@ func FuzzParse(f *testing.F) {
 		_ = sigv4.Verify(req, a, "s", time.Date(2015, 8, 30, 12, 36, 0, 0, time.UTC))
 	})
 }
+
+func TestAuthorizeVerifies(t *testing.T) {
+	t.Parallel()
+	now := time.Now()
+	req := &sigv4.Request{Method: "POST", RawPath: "/2015-03-31/functions/f/invocations", Host: "127.0.0.1:4566",
+		Header: http.Header{"Content-Type": {"application/json"}, "X-Amz-Invocation-Type": {"RequestResponse"}}, Body: []byte(`{}`)}
+	authz := sigv4.Authorize(req, "AKID", "secret", "us-east-1", "lambda", now)
+	a, err := sigv4.Parse(authz)
+	require.NoError(t, err)
+	require.Equal(t, []string{"content-type", "host", "x-amz-date", "x-amz-invocation-type"}, a.SignedHeaders)
+	require.NoError(t, sigv4.Verify(req, a, "secret", now))
+}
