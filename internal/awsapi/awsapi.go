@@ -156,8 +156,8 @@ func (m *Mux) serveTarget(w http.ResponseWriter, r *http.Request, target string)
 }
 
 func (m *Mux) servePlain(w http.ResponseWriter, r *http.Request) {
-	if h, pattern := m.plain.Handler(r); pattern != "" {
-		h.ServeHTTP(w, r)
+	if _, pattern := m.plain.Handler(r); pattern != "" {
+		m.plain.ServeHTTP(w, r) // (ServeHTTP, not the returned handler, sets path values)
 		return
 	}
 	m.writeError(w, r, RESTJSON, NewError(LambdaUnknownOperation, "Unknown operation: %s %s", r.Method, r.URL.Path), nil)

@@ -1,7 +1,13 @@
 // Package lambda is the Lambda service: functions, their configuration and
-// code, versions, aliases, invocation and the pool of sandboxes that runs
-// them. Its methods take and return the service's own types; awsapi/lambdaapi
-// turns them into the wire protocol.
+// code, versions, aliases, permissions, concurrency, invocation and the pool
+// of sandboxes that runs them. Its methods take and return the service's own
+// types (shaped like Lambda's API documents them); awsapi/lambdaapi turns
+// them into the wire protocol.
+//
+// A function is one store row whose Spec is a functionDoc: $LATEST's
+// configuration, the published versions, aliases, the resource policy, tags
+// and concurrency settings. Every change is a read-modify-write fenced by the
+// row's Version (optimistic concurrency), retried on conflict.
 package lambda
 
 import (
@@ -12,18 +18,15 @@ import (
 	"log/slog"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/gureum-dev/gureum/internal/arn"
 	"github.com/gureum-dev/gureum/internal/pagetoken"
 	"github.com/gureum-dev/gureum/internal/store"
 )
 
-// Errors returned by the service.
-var (
-	ErrFunctionNotFound = errors.New("function not found")
-	ErrInvalidName      = errors.New("invalid function name")
-	ErrInvalidMarker    = errors.New("invalid marker")
-)
+// ErrInvalidName is returned by ParseFunctionRef.
+var ErrInvalidName = errors.New("invalid function name")
 
 // Scope is the account and region a request acts in.
 type Scope struct {
@@ -31,37 +34,39 @@ type Scope struct {
 	Region  string
 }
 
+// Options configure the service.
+type Options struct {
+	// DataDir holds function code (content-addressed zips and their unpacked
+	// trees).
+	DataDir string
+	// Runtimes says which runtimes this host can run; nil accepts every
+	// runtime Lambda knows (used by tests that never invoke).
+	Runtimes func(runtime string) error
+	Logger   *slog.Logger
+	Now      func() time.Time
+}
+
 // Service is the Lambda service.
 type Service struct {
 	store store.Store
+	code  *codeStore
+	opts  Options
 	log   *slog.Logger
 }
 
 // New returns a Lambda service over st.
-func New(st store.Store, log *slog.Logger) *Service {
-	return &Service{store: st, log: log}
-}
-
-// FunctionConfiguration is a function's configuration as Lambda reports it
-// (the FunctionConfiguration shape of the API).
-type FunctionConfiguration struct {
-	FunctionName     string   `json:"FunctionName"`
-	FunctionArn      string   `json:"FunctionArn"`
-	Runtime          string   `json:"Runtime,omitempty"`
-	Role             string   `json:"Role"`
-	Handler          string   `json:"Handler,omitempty"`
-	CodeSize         int64    `json:"CodeSize"`
-	Description      string   `json:"Description"`
-	Timeout          int      `json:"Timeout"`
-	MemorySize       int      `json:"MemorySize"`
-	LastModified     string   `json:"LastModified"`
-	CodeSha256       string   `json:"CodeSha256"`
-	Version          string   `json:"Version"`
-	State            string   `json:"State,omitempty"`
-	LastUpdateStatus string   `json:"LastUpdateStatus,omitempty"`
-	PackageType      string   `json:"PackageType"`
-	Architectures    []string `json:"Architectures"`
-	RevisionID       string   `json:"RevisionId"`
+func New(st store.Store, opts Options) (*Service, error) {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	cs, err := newCodeStore(opts.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	return &Service{store: st, code: cs, opts: opts, log: opts.Logger}, nil
 }
 
 // FunctionRef is a parsed FunctionName parameter: a name, a full ARN or a
@@ -91,13 +96,12 @@ func ParseFunctionRef(s string) (FunctionRef, error) {
 		Name:      m[7],
 		Qualifier: m[9],
 	}
-	if len(ref.Name) > 64 {
-		return FunctionRef{}, fmt.Errorf("%w: name longer than 64 characters", ErrInvalidName)
+	if len(ref.Name) > 64 || strings.Contains(ref.Name, ".") {
+		return FunctionRef{}, fmt.Errorf("%w: %q", ErrInvalidName, s)
 	}
 	return ref, nil
 }
 
-// resolve fills a ref's account and region from the scope when absent.
 func (r FunctionRef) in(sc Scope) Scope {
 	if r.Account != "" {
 		sc.Account = r.Account
@@ -111,25 +115,62 @@ func (r FunctionRef) in(sc Scope) Scope {
 // FunctionARN is the unqualified ARN of name in scope.
 func FunctionARN(sc Scope, name string) string { return arn.Lambda(sc.Region, sc.Account, name, "") }
 
-// GetFunction returns the configuration of the function ref names.
-func (s *Service) GetFunction(ctx context.Context, sc Scope, ref FunctionRef) (*FunctionConfiguration, error) {
-	sc = ref.in(sc)
-	row, err := s.store.FunctionGet(ctx, &store.FunctionGetParams{Account: sc.Account, Region: sc.Region, Name: ref.Name})
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, fmt.Errorf("%w: %s", ErrFunctionNotFound, FunctionARN(sc, ref.Name))
-	}
-	if err != nil {
-		return nil, fmt.Errorf("get function %s: %w", ref.Name, err)
-	}
-	return decodeConfig(row)
+func notFound(sc Scope, name string) *Error {
+	return errorf(KindResourceNotFound, "Function not found: %s", FunctionARN(sc, name))
 }
 
-// ListFunctions returns one page of the scope's functions, ordered by name,
-// and the marker of the next page ("" at the end).
+// load reads a function's row and document.
+func (s *Service) load(ctx context.Context, sc Scope, name string) (*store.FunctionRow, *functionDoc, error) {
+	row, err := s.store.FunctionGet(ctx, &store.FunctionGetParams{Account: sc.Account, Region: sc.Region, Name: name})
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil, notFound(sc, name)
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("get function %s: %w", name, err)
+	}
+	var doc functionDoc
+	if err := json.Unmarshal(row.Spec, &doc); err != nil {
+		return nil, nil, fmt.Errorf("function %s: corrupt spec: %w", name, err)
+	}
+	return row, &doc, nil
+}
+
+// update applies fn to the function's document and saves it, retrying when
+// another writer got there first. fn may return an error to abort.
+func (s *Service) update(ctx context.Context, sc Scope, name string, fn func(doc *functionDoc) error) (*functionDoc, error) {
+	for attempt := 0; ; attempt++ {
+		row, doc, err := s.load(ctx, sc, name)
+		if err != nil {
+			return nil, err
+		}
+		if err := fn(doc); err != nil {
+			return nil, err
+		}
+		spec, err := json.Marshal(doc)
+		if err != nil {
+			return nil, err
+		}
+		_, err = s.store.FunctionUpdate(ctx, &store.FunctionUpdateParams{Account: sc.Account, Region: sc.Region, Name: name,
+			ExpectedVersion: row.Version, Spec: spec, CodeSHA256: doc.Latest.CodeSha256, RevisionID: doc.Latest.RevisionID})
+		switch {
+		case err == nil:
+			return doc, nil
+		case errors.Is(err, store.ErrConflict) && attempt < 20:
+			continue
+		case errors.Is(err, store.ErrNotFound):
+			return nil, notFound(sc, name)
+		default:
+			return nil, fmt.Errorf("update function %s: %w", name, err)
+		}
+	}
+}
+
+// ListFunctions returns one page of the scope's functions ($LATEST
+// configurations), ordered by name, and the marker of the next page.
 func (s *Service) ListFunctions(ctx context.Context, sc Scope, marker string, maxItems int) ([]*FunctionConfiguration, string, error) {
 	after, err := pagetoken.Decode(marker)
 	if err != nil {
-		return nil, "", ErrInvalidMarker
+		return nil, "", errorf(KindInvalidParameterValue, "Invalid Marker")
 	}
 	res, err := s.store.FunctionList(ctx, &store.FunctionListParams{Account: sc.Account, Region: sc.Region, After: after, Limit: maxItems})
 	if err != nil {
@@ -137,19 +178,29 @@ func (s *Service) ListFunctions(ctx context.Context, sc Scope, marker string, ma
 	}
 	out := make([]*FunctionConfiguration, 0, len(res.Functions))
 	for _, row := range res.Functions {
-		c, err := decodeConfig(row)
-		if err != nil {
-			return nil, "", err
+		var doc functionDoc
+		if err := json.Unmarshal(row.Spec, &doc); err != nil {
+			return nil, "", fmt.Errorf("function %s: corrupt spec: %w", row.Name, err)
 		}
-		out = append(out, c)
+		c := doc.Latest
+		out = append(out, &c)
 	}
 	return out, pagetoken.Encode(res.Next), nil
 }
 
-func decodeConfig(row *store.FunctionRow) (*FunctionConfiguration, error) {
-	var c FunctionConfiguration
-	if err := json.Unmarshal(row.Spec, &c); err != nil {
-		return nil, fmt.Errorf("function %s: corrupt spec: %w", row.Name, err)
+// listDocs returns one page of the scope's function documents.
+func (s *Service) listDocs(ctx context.Context, sc Scope, after string) ([]*functionDoc, string, error) {
+	res, err := s.store.FunctionList(ctx, &store.FunctionListParams{Account: sc.Account, Region: sc.Region, After: after, Limit: store.MaxListLimit})
+	if err != nil {
+		return nil, "", fmt.Errorf("list functions: %w", err)
 	}
-	return &c, nil
+	out := make([]*functionDoc, 0, len(res.Functions))
+	for _, row := range res.Functions {
+		var doc functionDoc
+		if err := json.Unmarshal(row.Spec, &doc); err != nil {
+			return nil, "", fmt.Errorf("function %s: corrupt spec: %w", row.Name, err)
+		}
+		out = append(out, &doc)
+	}
+	return out, res.Next, nil
 }

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -60,7 +61,13 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*Server, err
 		Auth:    awsapi.Auth{Required: cfg.AuthRequired(), Keys: cfg.AccessKeys},
 		Metrics: awsapi.NewMetrics(reg),
 	})
-	lambdaapi.Register(mux, lambda.New(st, log.With("service", "lambda")))
+	lsvc, err := lambda.New(st, lambda.Options{DataDir: cfg.DataDir, Logger: log.With("service", "lambda")})
+	if err != nil {
+		_ = st.Close()
+		return nil, err
+	}
+	lambdaapi.Register(mux, lsvc)
+	mux.Handle("GET /_gureum/code/{file}", codeHandler(lsvc))
 	sfnapi.Register(mux, sfn.New(st, log.With("service", "states")))
 	mux.Handle("GET /_gureum/health", http.HandlerFunc(s.health))
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
@@ -122,6 +129,22 @@ func (s *Server) Done() <-chan error { return s.done }
 func (s *Server) Shutdown(ctx context.Context) error {
 	err := s.http.Shutdown(ctx)
 	return errors.Join(err, s.store.Close())
+}
+
+// codeHandler serves deployment packages by content hash: GetFunction's
+// Code.Location. The 256-bit hash in the URL is the capability, like a
+// presigned URL.
+func codeHandler(svc *lambda.Service) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hexSum, ok := strings.CutSuffix(r.PathValue("file"), ".zip")
+		path, found := svc.CodeZip(hexSum)
+		if !ok || !found {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "application/zip")
+		http.ServeFile(w, r, path)
+	})
 }
 
 type healthReport struct {

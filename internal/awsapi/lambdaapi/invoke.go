@@ -25,9 +25,6 @@ func (a *API) invoke(w http.ResponseWriter, r *awsapi.Request) error {
 	if err != nil {
 		return err
 	}
-	if q := r.URL.Query().Get("Qualifier"); q != "" {
-		ref.Qualifier = q
-	}
 	invType := r.Header.Get("X-Amz-Invocation-Type")
 	switch invType {
 	case "", "RequestResponse", "DryRun":
@@ -47,5 +44,5 @@ func (a *API) invoke(w http.ResponseWriter, r *awsapi.Request) error {
 	if _, err := a.svc.GetFunction(r.Context(), scope(r), ref); err != nil {
 		return serviceError(err)
 	}
-	return errInvokeUnavailable
+	return awsapi.NewError(awsapi.LambdaService, "%v", errInvokeUnavailable)
 }
