@@ -5,8 +5,10 @@ package cli
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
+	"os"
 	"sort"
 	"strings"
 )
@@ -64,4 +66,35 @@ func usage(w io.Writer) {
 	}
 	b.WriteString("\nRun 'gureum COMMAND -h' for a command's flags.\n")
 	io.WriteString(w, b.String())
+}
+
+// parseInterspersed parses flags that may come before or after positional
+// arguments ("sfn run def.json --history") and returns the positionals.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		if fs.NArg() == 0 {
+			return pos, nil
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+}
+
+// readArg reads a value given inline or as @file.
+func readArg(v string) ([]byte, error) {
+	if name, ok := strings.CutPrefix(v, "@"); ok {
+		return os.ReadFile(name)
+	}
+	return []byte(v), nil
+}
+
+func envOr(k, def string) string {
+	if v := os.Getenv(k); v != "" {
+		return v
+	}
+	return def
 }

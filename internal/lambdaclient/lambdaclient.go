@@ -64,28 +64,44 @@ func (e *APIError) Error() string {
 
 // Invoke calls the function.
 func (c *Client) Invoke(ctx context.Context, r Request) (*Response, error) {
-	path := "/2015-03-31/functions/" + url.PathEscape(r.FunctionName) + "/invocations"
-	q := ""
+	q := url.Values{}
 	if r.Qualifier != "" {
-		q = "Qualifier=" + url.QueryEscape(r.Qualifier)
+		q.Set("Qualifier", r.Qualifier)
 	}
+	h := http.Header{}
+	h.Set("Content-Type", "application/json")
+	if r.InvocationType != "" {
+		h.Set("X-Amz-Invocation-Type", r.InvocationType)
+	}
+	if r.LogType != "" {
+		h.Set("X-Amz-Log-Type", r.LogType)
+	}
+	if r.ClientContext != "" {
+		h.Set("X-Amz-Client-Context", r.ClientContext)
+	}
+	resp, body, err := c.Call(ctx, http.MethodPost, "/2015-03-31/functions/"+url.PathEscape(r.FunctionName)+"/invocations", q, h, r.Payload)
+	if err != nil {
+		return nil, err
+	}
+	return &Response{StatusCode: resp.StatusCode, Payload: body, FunctionError: resp.Header.Get("X-Amz-Function-Error"),
+		ExecutedVersion: resp.Header.Get("X-Amz-Executed-Version"), LogResult: resp.Header.Get("X-Amz-Log-Result"),
+		RequestID: resp.Header.Get("X-Amzn-Requestid"), Header: resp.Header}, nil
+}
+
+// Call sends one signed Lambda API request and returns the response and its
+// body; an error status becomes an *APIError.
+func (c *Client) Call(ctx context.Context, method, path string, query url.Values, header http.Header, payload []byte) (*http.Response, []byte, error) {
+	q := query.Encode()
 	u := strings.TrimRight(c.Endpoint, "/") + path
 	if q != "" {
 		u += "?" + q
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, bytes.NewReader(r.Payload))
+	req, err := http.NewRequestWithContext(ctx, method, u, bytes.NewReader(payload))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	req.Header.Set("Content-Type", "application/json")
-	if r.InvocationType != "" {
-		req.Header.Set("X-Amz-Invocation-Type", r.InvocationType)
-	}
-	if r.LogType != "" {
-		req.Header.Set("X-Amz-Log-Type", r.LogType)
-	}
-	if r.ClientContext != "" {
-		req.Header.Set("X-Amz-Client-Context", r.ClientContext)
+	for k, vs := range header {
+		req.Header[k] = vs
 	}
 	region, key, secret := c.Region, c.AccessKeyID, c.SecretKey
 	if region == "" {
@@ -94,7 +110,7 @@ func (c *Client) Invoke(ctx context.Context, r Request) (*Response, error) {
 	if key == "" {
 		key, secret = "test", "test"
 	}
-	sr := &sigv4.Request{Method: req.Method, RawPath: req.URL.EscapedPath(), Query: q, Host: req.URL.Host, Header: req.Header, Body: r.Payload}
+	sr := &sigv4.Request{Method: req.Method, RawPath: req.URL.EscapedPath(), Query: req.URL.RawQuery, Host: req.URL.Host, Header: req.Header, Body: payload}
 	req.Header.Set("Authorization", sigv4.Authorize(sr, key, secret, region, "lambda", time.Now()))
 	hc := c.HTTP
 	if hc == nil {
@@ -102,16 +118,15 @@ func (c *Client) Invoke(ctx context.Context, r Request) (*Response, error) {
 	}
 	resp, err := hc.Do(req)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(resp.Body)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	rid := resp.Header.Get("X-Amzn-Requestid")
 	if resp.StatusCode >= 300 {
-		e := &APIError{StatusCode: resp.StatusCode, RequestID: rid, Code: resp.Header.Get("X-Amzn-Errortype")}
+		e := &APIError{StatusCode: resp.StatusCode, RequestID: resp.Header.Get("X-Amzn-Requestid"), Code: resp.Header.Get("X-Amzn-Errortype")}
 		var b struct {
 			Message  string `json:"message"`
 			Message2 string `json:"Message"`
@@ -124,9 +139,7 @@ func (c *Client) Invoke(ctx context.Context, r Request) (*Response, error) {
 		if e.Code == "" {
 			e.Code = http.StatusText(resp.StatusCode)
 		}
-		return nil, e
+		return nil, nil, e
 	}
-	return &Response{StatusCode: resp.StatusCode, Payload: body, FunctionError: resp.Header.Get("X-Amz-Function-Error"),
-		ExecutedVersion: resp.Header.Get("X-Amz-Executed-Version"), LogResult: resp.Header.Get("X-Amz-Log-Result"),
-		RequestID: rid, Header: resp.Header}, nil
+	return resp, body, nil
 }
