@@ -12,17 +12,17 @@ export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-e
 unset AWS_PROFILE AWS_SESSION_TOKEN
 pass=0 fail=0
 check() { # check NAME CMD...: the command must succeed
-  local name=$1; shift
+  local name=$1 out; shift
   if out=$("$@" 2>&1); then pass=$((pass+1)); else fail=$((fail+1)); echo "FAIL $name: $out"; fi
 }
 expect_error() { # expect_error NAME CODE CMD...: the command must fail with CODE in its output
-  local name=$1 code=$2; shift 2
+  local name=$1 code=$2 out; shift 2
   if out=$("$@" 2>&1); then fail=$((fail+1)); echo "FAIL $name: succeeded, wanted $code: $out"
   elif grep -q "$code" <<<"$out"; then pass=$((pass+1))
   else fail=$((fail+1)); echo "FAIL $name: wanted $code, got: $out"; fi
 }
 json_eq() { # json_eq EXPR EXPECTED JSON: python expression over d must print EXPECTED
-  python3 -c "import json,sys; d=json.loads(sys.argv[1]); r=($1); sys.exit(0 if json.dumps(r)==sys.argv[2] else print(json.dumps(r)) or 1)" "$3" "$2"
+  python3 -c "import json,sys; d=json.loads(sys.argv[1]); r=($1); o=json.dumps(r, ensure_ascii=False); sys.exit(0 if o==sys.argv[2] else print(o) or 1)" "$3" "$2"
 }
 
 start_gureum "$bin" "$work/data" || exit 1
@@ -38,6 +38,23 @@ expect_error "stepfunctions describe unknown" StateMachineDoesNotExist aws "${ep
 head -c 300000 /dev/zero | tr '\0' x | sed 's/.*/"&"/' >"$work/big.json"
 expect_error "stepfunctions input > 256 KB" ValidationException aws "${ep[@]}" stepfunctions start-execution \
   --state-machine-arn arn:aws:states:us-east-1:000000000000:stateMachine:m --input "file://$work/big.json"
+# Functions: create from a zip, wait until Active, read, update, delete.
+(cd "$here/../examples/team-picker" && python3 -c "import zipfile,sys; z=zipfile.ZipFile(sys.argv[1],'w'); z.write('index.js'); z.close()" "$work/tp.zip")
+check "lambda create-function" aws "${ep[@]}" lambda create-function --function-name team-picker --runtime nodejs20.x \
+  --handler index.handler --role arn:aws:iam::000000000000:role/lambda --zip-file "fileb://$work/tp.zip" \
+  --environment 'Variables={SQUAD_NAME=조사병단}'
+check "lambda wait function-active-v2" aws "${ep[@]}" lambda wait function-active-v2 --function-name team-picker
+fn_json=$(aws "${ep[@]}" lambda get-function --function-name team-picker 2>&1)
+check "get-function shows the env var" json_eq 'd["Configuration"]["Environment"]["Variables"]["SQUAD_NAME"]' '"조사병단"' "$fn_json"
+loc=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["Code"]["Location"])' "$fn_json")
+check "Code.Location downloads the zip" bash -c 'curl -sf "$1" | cmp -s - "$2"' _ "$loc" "$work/tp.zip"
+check "update-function-configuration" aws "${ep[@]}" lambda update-function-configuration --function-name team-picker --memory-size 256
+check "lambda wait function-updated-v2" aws "${ep[@]}" lambda wait function-updated-v2 --function-name team-picker
+expect_error "memory too large" ValidationException aws "${ep[@]}" lambda update-function-configuration --function-name team-picker --memory-size 20000
+check "publish-version" aws "${ep[@]}" lambda publish-version --function-name team-picker
+check "create-alias" aws "${ep[@]}" lambda create-alias --function-name team-picker --name prod --function-version 1
+check "delete-function" aws "${ep[@]}" lambda delete-function --function-name team-picker
+
 out=$(curl -s "$GUREUM_URL/_gureum/health")
 check "health answers" json_eq 'd["status"]' '"ok"' "$out"
 check "metrics answer" bash -c "curl -sf '$GUREUM_URL/metrics' | grep -q gureum_api_requests_total"
