@@ -368,8 +368,12 @@ func appendEpochSeconds(b []byte, t time.Time) []byte {
 }
 
 // MarshalJSON renders e in GetExecutionHistory's shape.
-func (e Event) MarshalJSON() ([]byte, error) {
-	b := make([]byte, 0, 256)
+func (e Event) MarshalJSON() ([]byte, error) { return e.AppendJSON(make([]byte, 0, 256)) }
+
+// AppendJSON appends e in GetExecutionHistory's shape to b. The details of
+// the most frequent events (state entered/exited) are written directly; the
+// rest go through encoding/json without HTML escaping, as AWS writes them.
+func (e Event) AppendJSON(b []byte) ([]byte, error) {
 	b = append(b, `{"timestamp":`...)
 	b = appendEpochSeconds(b, e.Timestamp)
 	b = append(b, `,"type":`...)
@@ -383,17 +387,64 @@ func (e Event) MarshalJSON() ([]byte, error) {
 		if key == "" {
 			return nil, fmt.Errorf("asl: event type %q carries no details", e.Type)
 		}
-		d, err := json.Marshal(e.Details)
-		if err != nil {
-			return nil, err
-		}
 		b = append(b, ',', '"')
 		b = append(b, key...)
 		b = append(b, '"', ':')
-		b = append(b, d...)
+		switch d := e.Details.(type) {
+		case *StateEnteredEventDetails:
+			b = appendStateData(b, d.Name, "input", d.Input, d.InputDetails)
+			b = append(b, '}')
+		case *StateExitedEventDetails:
+			if d.AssignedVariables != nil || d.AssignedVariablesDetails != nil {
+				var err error
+				if b, err = appendMarshal(b, d); err != nil {
+					return nil, err
+				}
+				break
+			}
+			b = appendStateData(b, d.Name, "output", d.Output, d.OutputDetails)
+			b = append(b, '}')
+		default:
+			var err error
+			if b, err = appendMarshal(b, d); err != nil {
+				return nil, err
+			}
+		}
 	}
 	b = append(b, '}')
 	return b, nil
+}
+
+// appendStateData writes {"name":..,"<field>":..,"<field>Details":{..}}
+// without the closing brace.
+func appendStateData(b []byte, name, field, data string, det *HistoryEventExecutionDataDetails) []byte {
+	b = append(b, `{"name":`...)
+	b = appendJSONString(b, name)
+	if data != "" {
+		b = append(b, ',', '"')
+		b = append(b, field...)
+		b = append(b, '"', ':')
+		b = appendJSONString(b, data)
+	}
+	if det != nil {
+		b = append(b, ',', '"')
+		b = append(b, field...)
+		b = append(b, `Details":{"truncated":`...)
+		b = strconv.AppendBool(b, det.Truncated)
+		b = append(b, '}')
+	}
+	return b
+}
+
+// appendMarshal appends v's JSON without HTML escaping.
+func appendMarshal(b []byte, v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return append(b, bytes.TrimRight(buf.Bytes(), "\n")...), nil
 }
 
 // UnmarshalJSON reads an event in GetExecutionHistory's shape.

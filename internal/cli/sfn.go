@@ -180,8 +180,10 @@ func writeReport(w io.Writer, rep *sfnrun.Report) error {
 	}
 	if hasEvents {
 		bw.WriteString("  \"events\": [\n")
+		var b []byte
 		for i, e := range rep.Events {
-			b, err := marshalCompact(e)
+			var err error
+			b, err = e.AppendJSON(b[:0]) // directly: json.Marshal would re-scan every event
 			if err != nil {
 				return err
 			}

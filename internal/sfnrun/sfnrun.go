@@ -39,7 +39,7 @@ type Options struct {
 	StateMachineName string
 	Region           string
 	Account          string
-	// History keeps every history event for the Report.
+	// History records every history event for the Report.
 	History bool
 	// WaitScale multiplies real waiting for Wait states, retry backoff and
 	// timeouts: 1 waits for real, 0 not at all (history still shows the
@@ -84,15 +84,23 @@ func Run(ctx context.Context, m *asl.Machine, o Options) (*Report, error) {
 	}
 	var skipped time.Duration // virtual time not waited for (WaitScale < 1)
 	now := func() time.Time { return o.Now().Add(skipped) }
+	// Without History no events are built or kept, so memory follows the
+	// live state, not the length of the run.
 	mode := asl.HistoryOff
 	if o.History {
-		mode = asl.HistoryRetain
+		mode = asl.HistoryStream // collected here, so not kept twice
+	}
+	var history []asl.Event
+	record := func(evs []asl.Event) {
+		if o.History {
+			history = append(history, evs...)
+		}
 	}
 	maxEvents := 0
 	if o.Express {
 		maxEvents = -1
 	}
-	ex, _, err := m.Start(asl.StartOptions{
+	ex, first, err := m.Start(asl.StartOptions{
 		MaxEvents:       maxEvents,
 		Input:           o.Input,
 		ExecutionArn:    arn.Execution(o.Region, o.Account, o.StateMachineName, o.ExecutionName),
@@ -106,6 +114,7 @@ func Run(ctx context.Context, m *asl.Machine, o Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	record(first)
 	for !ex.Done() {
 		var invokes []*asl.Invoke
 		callbacks := 0
@@ -124,13 +133,14 @@ func Run(ctx context.Context, m *asl.Machine, o Options) (*Report, error) {
 			}
 			for i, inv := range invokes {
 				if results[i].timedOut {
-					ex.Expire(inv.Deadline)
+					record(ex.Expire(inv.Deadline))
 					continue
 				}
-				if _, err := ex.Complete(inv.ID, results[i].res, now()); err != nil &&
-					!errors.Is(err, asl.ErrUnknownEffect) && !errors.Is(err, asl.ErrExecutionDone) {
+				evs, err := ex.Complete(inv.ID, results[i].res, now())
+				if err != nil && !errors.Is(err, asl.ErrUnknownEffect) && !errors.Is(err, asl.ErrExecutionDone) {
 					return nil, err
 				}
+				record(evs)
 			}
 			continue
 		}
@@ -154,7 +164,7 @@ func Run(ctx context.Context, m *asl.Machine, o Options) (*Report, error) {
 			}
 			skipped += d - real
 		}
-		ex.Expire(next)
+		record(ex.Expire(next))
 	}
 	rep := &Report{Status: string(ex.Status()), Error: ex.Error(), Cause: ex.Cause()}
 	if ex.Status() == asl.StatusSucceeded {
@@ -163,7 +173,10 @@ func Run(ctx context.Context, m *asl.Machine, o Options) (*Report, error) {
 		rep.Output = json.RawMessage("null")
 	}
 	if o.History {
-		rep.Events = ex.History()
+		rep.Events = history
+		if rep.Events == nil {
+			rep.Events = []asl.Event{}
+		}
 	}
 	return rep, nil
 }
