@@ -18,6 +18,7 @@ import (
 	"log/slog"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gureum-dev/gureum/internal/arn"
@@ -52,6 +53,10 @@ type Service struct {
 	code  *codeStore
 	opts  Options
 	log   *slog.Logger
+	pool  *pool
+
+	mu       sync.Mutex
+	endpoint string
 }
 
 // New returns a Lambda service over st.
@@ -66,7 +71,7 @@ func New(st store.Store, opts Options) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Service{store: st, code: cs, opts: opts, log: opts.Logger}, nil
+	return &Service{store: st, code: cs, opts: opts, log: opts.Logger, pool: newPool()}, nil
 }
 
 // FunctionRef is a parsed FunctionName parameter: a name, a full ARN or a

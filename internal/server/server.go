@@ -24,6 +24,7 @@ import (
 	"github.com/gureum-dev/gureum/internal/awsapi/sfnapi"
 	"github.com/gureum-dev/gureum/internal/config"
 	"github.com/gureum-dev/gureum/internal/lambda"
+	"github.com/gureum-dev/gureum/internal/lambda/bootstrap"
 	"github.com/gureum-dev/gureum/internal/sfn"
 	"github.com/gureum-dev/gureum/internal/store"
 	"github.com/gureum-dev/gureum/internal/store/pgstore"
@@ -33,6 +34,7 @@ import (
 
 // Server is a running gureum node.
 type Server struct {
+	lambda  *lambda.Service
 	cfg     config.Config
 	log     *slog.Logger
 	store   store.Store
@@ -61,11 +63,13 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*Server, err
 		Auth:    awsapi.Auth{Required: cfg.AuthRequired(), Keys: cfg.AccessKeys},
 		Metrics: awsapi.NewMetrics(reg),
 	})
-	lsvc, err := lambda.New(st, lambda.Options{DataDir: cfg.DataDir, Logger: log.With("service", "lambda")})
+	lsvc, err := lambda.New(st, lambda.Options{DataDir: cfg.DataDir, Logger: log.With("service", "lambda"),
+		Runtimes: func(rt string) error { _, err := bootstrap.For(rt); return err }})
 	if err != nil {
 		_ = st.Close()
 		return nil, err
 	}
+	s.lambda = lsvc
 	lambdaapi.Register(mux, lsvc)
 	mux.Handle("GET /_gureum/code/{file}", codeHandler(lsvc))
 	sfnapi.Register(mux, sfn.New(st, log.With("service", "states")))
@@ -107,6 +111,7 @@ func (s *Server) Start() error {
 		return fmt.Errorf("listen on %s: %w", s.cfg.Addr, err)
 	}
 	s.ln = ln
+	s.lambda.SetEndpoint("http://" + ln.Addr().String())
 	s.done = make(chan error, 1)
 	go func() {
 		err := s.http.Serve(ln)
@@ -128,7 +133,7 @@ func (s *Server) Done() <-chan error { return s.done }
 // ctx ends), then closes the store.
 func (s *Server) Shutdown(ctx context.Context) error {
 	err := s.http.Shutdown(ctx)
-	return errors.Join(err, s.store.Close())
+	return errors.Join(err, s.lambda.Close(), s.store.Close())
 }
 
 // codeHandler serves deployment packages by content hash: GetFunction's

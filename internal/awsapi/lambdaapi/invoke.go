@@ -2,10 +2,11 @@ package lambdaapi
 
 import (
 	"encoding/json"
-	"errors"
 	"net/http"
+	"strconv"
 
 	"github.com/gureum-dev/gureum/internal/awsapi"
+	"github.com/gureum-dev/gureum/internal/lambda"
 )
 
 // Payload limits of Invoke.
@@ -13,10 +14,6 @@ const (
 	MaxSyncPayload  = 6 * 1024 * 1024 // RequestResponse and DryRun: 6 MB
 	MaxAsyncPayload = 256 * 1024      // Event: 256 KB
 )
-
-// errInvokeUnavailable is returned for a function that exists while the
-// invoke path is not built yet (functions cannot be created before it is).
-var errInvokeUnavailable = errors.New("invoke is not available in this build")
 
 // POST /2015-03-31/functions/{name}/invocations?Qualifier=
 // Headers: X-Amz-Invocation-Type, X-Amz-Log-Type, X-Amz-Client-Context.
@@ -41,8 +38,26 @@ func (a *API) invoke(w http.ResponseWriter, r *awsapi.Request) error {
 	if len(r.Body) > 0 && !json.Valid(r.Body) {
 		return awsapi.NewError(awsapi.LambdaInvalidRequestContent, "Could not parse request body into json: Could not parse payload into json: Unexpected character: was expecting a JSON value")
 	}
-	if _, err := a.svc.GetFunction(r.Context(), scope(r), ref); err != nil {
+	out, err := a.svc.Invoke(r.Context(), scope(r), &lambda.InvokeInput{Ref: ref, Payload: r.Body, InvocationType: invType,
+		LogType: r.Header.Get("X-Amz-Log-Type"), ClientContext: r.Header.Get("X-Amz-Client-Context")})
+	if err != nil {
 		return serviceError(err)
 	}
-	return awsapi.NewError(awsapi.LambdaService, "%v", errInvokeUnavailable)
+	h := w.Header()
+	h.Set("X-Amz-Executed-Version", out.ExecutedVersion)
+	if out.FunctionError != "" {
+		h.Set("X-Amz-Function-Error", out.FunctionError)
+	}
+	if out.LogResult != "" {
+		h.Set("X-Amz-Log-Result", out.LogResult)
+	}
+	if out.StatusCode != http.StatusOK {
+		w.WriteHeader(out.StatusCode)
+		return nil
+	}
+	h.Set("Content-Type", "application/json")
+	h.Set("Content-Length", strconv.Itoa(len(out.Payload)))
+	w.WriteHeader(http.StatusOK)
+	_, err = w.Write(out.Payload)
+	return err
 }

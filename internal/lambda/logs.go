@@ -1,0 +1,58 @@
+package lambda
+
+import (
+	"bytes"
+	"sync"
+)
+
+// lineSink collects an environment's output. Lines written while an
+// invocation runs belong to it; the pool takes them at the end of the
+// invocation (for the REPORT, LogType Tail and the function's log stream).
+type lineSink struct {
+	mu      sync.Mutex
+	partial []byte
+	lines   [][]byte
+	max     int // lines kept between takes; older ones are dropped
+	dropped int
+}
+
+func newLineSink() *lineSink { return &lineSink{max: 10000} }
+
+func (s *lineSink) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := len(p)
+	for len(p) > 0 {
+		i := bytes.IndexByte(p, '\n')
+		if i < 0 {
+			s.partial = append(s.partial, p...)
+			if len(s.partial) > 256*1024 { // a line without end: cut it
+				s.push(s.partial)
+				s.partial = nil
+			}
+			break
+		}
+		line := append(s.partial, p[:i]...)
+		s.partial = nil
+		s.push(line)
+		p = p[i+1:]
+	}
+	return n, nil
+}
+
+func (s *lineSink) push(line []byte) {
+	if len(s.lines) >= s.max {
+		s.lines = s.lines[1:]
+		s.dropped++
+	}
+	s.lines = append(s.lines, bytes.Clone(line))
+}
+
+// take returns the complete lines written since the last take.
+func (s *lineSink) take() [][]byte {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := s.lines
+	s.lines = nil
+	return out
+}
