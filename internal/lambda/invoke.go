@@ -70,7 +70,8 @@ func (p *pool) sandboxPool() *sandbox.Pool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.sandboxes == nil && !p.closed {
-		_ = sandbox.RemoveStaleCgroups(sandbox.DefaultCgroupParent)
+		// (Empty cgroups a crashed gureum left behind are harmless; removing
+		// them here would race other gureum processes on this host.)
 		if sp, err := sandbox.NewPool(2); err == nil {
 			p.sandboxes = sp
 		}

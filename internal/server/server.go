@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -88,7 +89,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*Server, err
 
 func openStore(ctx context.Context, cfg config.Config) (store.Store, error) {
 	if cfg.Store != "" {
-		st, err := pgstore.Open(ctx, cfg.Store, nil)
+		dsn, schema := splitSchema(cfg.Store)
+		st, err := pgstore.Open(ctx, dsn, &pgstore.Options{Schema: schema})
 		if err != nil {
 			return nil, fmt.Errorf("open PostgreSQL store: %w", err)
 		}
@@ -102,6 +104,24 @@ func openStore(ctx context.Context, cfg config.Config) (store.Store, error) {
 		return nil, fmt.Errorf("open SQLite store in %s: %w", cfg.DataDir, err)
 	}
 	return st, nil
+}
+
+// splitSchema takes a search_path parameter out of a PostgreSQL URL: the
+// schema gureum's tables live in (created when missing), so several
+// deployments (or test runs) can share one database.
+func splitSchema(dsn string) (string, string) {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return dsn, ""
+	}
+	q := u.Query()
+	schema := q.Get("search_path")
+	if schema == "" {
+		return dsn, ""
+	}
+	q.Del("search_path")
+	u.RawQuery = q.Encode()
+	return u.String(), schema
 }
 
 // Start listens on the configured address and serves in the background.

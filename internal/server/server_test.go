@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -19,6 +20,7 @@ import (
 	awssfn "github.com/aws/aws-sdk-go-v2/service/sfn"
 	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
 	"github.com/aws/smithy-go"
+	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
 	"github.com/gureum-dev/gureum/internal/config"
@@ -222,10 +224,22 @@ func TestPostgresStore(t *testing.T) {
 	if dsn == "" {
 		t.Skip("GUREUM_TEST_POSTGRES is not set")
 	}
-	url := start(t, func(c *config.Config) { c.Store = dsn })
+	// A schema of its own, so runs sharing the database do not meet.
+	schema := fmt.Sprintf("gureum_server_test_%d", time.Now().UnixNano())
+	conn, err := pgx.Connect(context.Background(), dsn)
+	require.NoError(t, err)
+	t.Cleanup(func() {
+		_, _ = conn.Exec(context.Background(), "DROP SCHEMA IF EXISTS "+schema+" CASCADE")
+		_ = conn.Close(context.Background())
+	})
+	sep := "?"
+	if strings.Contains(dsn, "?") {
+		sep = "&"
+	}
+	url := start(t, func(c *config.Config) { c.Store = dsn + sep + "search_path=" + schema })
 	ctx := context.Background()
 	cfg := awsConfig(url, "111122223333", "test") // a 12-digit key names the account
-	_, err := awslambda.NewFromConfig(cfg).ListFunctions(ctx, &awslambda.ListFunctionsInput{})
+	_, err = awslambda.NewFromConfig(cfg).ListFunctions(ctx, &awslambda.ListFunctionsInput{})
 	require.NoError(t, err)
 	resp, err := http.Get(url + "/_gureum/health")
 	require.NoError(t, err)
