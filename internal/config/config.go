@@ -32,6 +32,13 @@ type Config struct {
 	// LogLevel and LogFormat ("text" or "json") configure logging.
 	LogLevel  slog.Level
 	LogFormat string
+	// SFNMockConfig is a Step Functions Local mock configuration file; an
+	// execution picks a test case with "stateMachineArn#TestCase" in
+	// StartExecution. Off when empty.
+	SFNMockConfig string
+	// WaitScale multiplies real waiting in Wait states and retry backoff:
+	// 1 is real time, 0 does not wait (tests). Histories keep real times.
+	WaitScale float64
 }
 
 // DefaultAddr is LocalStack's port, so existing setups switch unchanged.
@@ -39,7 +46,7 @@ const DefaultAddr = "127.0.0.1:4566"
 
 // Default returns the configuration with every default filled in from env.
 func Default(getenv func(string) string) Config {
-	c := Config{Addr: DefaultAddr, DataDir: defaultDataDir(getenv), LogLevel: slog.LevelInfo, LogFormat: "text"}
+	c := Config{Addr: DefaultAddr, DataDir: defaultDataDir(getenv), LogLevel: slog.LevelInfo, LogFormat: "text", WaitScale: 1}
 	return c
 }
 
@@ -70,6 +77,8 @@ func (c *Config) Bind(fs *flag.FlagSet) {
 	fs.BoolVar(&c.Auth, "auth", c.Auth, "require SigV4 signatures by a key in GUREUM_ACCESS_KEYS (always on for non-loopback addresses)")
 	fs.TextVar(&c.LogLevel, "log-level", c.LogLevel, "log `level`: debug, info, warn, error")
 	fs.StringVar(&c.LogFormat, "log-format", c.LogFormat, "log `format`: text or json")
+	fs.StringVar(&c.SFNMockConfig, "sfn-mock-config", c.SFNMockConfig, "Step Functions Local mock configuration `file` (StartExecution with stateMachineArn#TestCase uses it)")
+	fs.Float64Var(&c.WaitScale, "wait-scale", c.WaitScale, "scale of real waiting in Wait states and retry backoff (0: none; for tests)")
 }
 
 // FromEnv fills fields from GUREUM_* environment variables. Flags parsed
@@ -83,6 +92,9 @@ func (c *Config) FromEnv(getenv func(string) string) error {
 	}
 	if v := getenv("GUREUM_STORE"); v != "" {
 		c.Store = v
+	}
+	if v := getenv("SFN_MOCK_CONFIG"); v != "" { // LocalStack's variable
+		c.SFNMockConfig = v
 	}
 	if v := getenv("GUREUM_ACCESS_KEYS"); v != "" {
 		keys, err := ParseAccessKeys(v)
@@ -144,6 +156,9 @@ func (c *Config) Validate() error {
 			why = c.Addr + " is not a loopback address"
 		}
 		return &FieldError{Field: "GUREUM_ACCESS_KEYS", Err: fmt.Errorf("signatures are verified because %s, but no access keys are configured (GUREUM_ACCESS_KEYS=id:secret)", why)}
+	}
+	if c.WaitScale < 0 {
+		return &FieldError{Field: "wait-scale", Err: fmt.Errorf("%v: must be 0 or more", c.WaitScale)}
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		return &FieldError{Field: "log-format", Err: fmt.Errorf("%q: want text or json", c.LogFormat)}

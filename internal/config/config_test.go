@@ -38,6 +38,7 @@ func TestValidate(t *testing.T) {
 		{[]string{"--auth"}, "GUREUM_ACCESS_KEYS"},
 		{[]string{"--addr", "0.0.0.0:4566"}, "GUREUM_ACCESS_KEYS"},
 		{[]string{"--log-format", "xml"}, "log-format"},
+		{[]string{"--wait-scale", "-1"}, "wait-scale"},
 	} {
 		c := Default(env(map[string]string{"HOME": "/h"}))
 		fs := flag.NewFlagSet("t", flag.ContinueOnError)
