@@ -17,9 +17,13 @@ import (
 // conformanceDir holds the cases recorded against AWS (outside the repo).
 const conformanceDir = "../../../shared/conformance/sfn/cases"
 
-// conformanceFloor is the number of cases that must keep passing; raise it as
-// the interpreter improves.
-const conformanceFloor = 184
+// conformanceFloor is the number of JSONPath cases that must keep passing;
+// raise it as the interpreter improves. conformanceJSONataFloor is the same
+// for the cases that use JSONata (run with the jsonata package's engine).
+const (
+	conformanceFloor        = 184
+	conformanceJSONataFloor = 66
+)
 
 // confCase is one case file (see shared/conformance/README.md).
 type confCase struct {
@@ -114,7 +118,7 @@ func usesJSONataDef(def json.RawMessage) bool {
 // runConfCase runs one case through the interpreter with a fake clock and
 // compares like run.py's compare.
 func runConfCase(c *confCase) (bool, string) {
-	m, err := Compile(c.Definition)
+	m, err := CompileWith(c.Definition, CompileOptions{JSONata: testJSONata})
 	if err != nil {
 		return false, "compile: " + err.Error()
 	}
@@ -474,41 +478,63 @@ func firstDiff(want, got []string) string {
 		len(want), len(got), next(want, len(got)), next(got, len(want)))
 }
 
-// TestConformance runs the AWS-recorded cases that need no AWS service and
-// use JSONPath. It fails only when fewer than conformanceFloor pass.
+// TestConformance runs the AWS-recorded cases that need no AWS service,
+// counting JSONPath and JSONata cases apart. It fails only when fewer than
+// their floors pass.
 func TestConformance(t *testing.T) {
 	t.Parallel()
+	if testJSONata == nil {
+		t.Fatal("no JSONata engine: jsonata_engine_test.go sets it")
+	}
 	cases := loadConfCases(t)
-	passed, failed, skipped, jsonata, transformed := 0, 0, 0, 0, 0
-	var failures []string
+	var path, ata confTally
+	skipped := 0
 	for _, c := range cases {
 		if len(c.Needs) > 0 {
 			skipped++
 			continue
 		}
+		tally := &path
 		if usesJSONataDef(c.Definition) {
-			skipped++
-			jsonata++
-			continue
+			tally = &ata
 		}
-		ok, why := runConfCase(c)
-		if ok {
-			passed++
-			if why == transformNote {
-				transformed++
-				t.Logf("PASS %s: %s", c.ID, why)
-			}
-			continue
+		tally.record(c, runConfCase)
+	}
+	path.log(t, "JSONPath")
+	ata.log(t, "JSONata")
+	t.Logf("conformance: %d skipped (they need AWS services)", skipped)
+	if path.passed < conformanceFloor {
+		t.Errorf("conformance (JSONPath): %d passed, below the floor of %d", path.passed, conformanceFloor)
+	}
+	if ata.passed < conformanceJSONataFloor {
+		t.Errorf("conformance (JSONata): %d passed, below the floor of %d", ata.passed, conformanceJSONataFloor)
+	}
+}
+
+// confTally counts the results of a group of conformance cases.
+type confTally struct {
+	passed, failed, transformed int
+	failures                    []string
+}
+
+func (ct *confTally) record(c *confCase, run func(*confCase) (bool, string)) {
+	ok, why := run(c)
+	if ok {
+		ct.passed++
+		if why == transformNote {
+			ct.transformed++
 		}
-		failed++
-		failures = append(failures, fmt.Sprintf("FAIL %s: %s", c.ID, why))
+		return
 	}
-	for _, f := range failures {
-		t.Log(f)
+	ct.failed++
+	ct.failures = append(ct.failures, fmt.Sprintf("FAIL %s: %s", c.ID, why))
+}
+
+func (ct *confTally) log(t *testing.T, name string) {
+	t.Helper()
+	for _, f := range ct.failures {
+		t.Logf("%s %s", name, f)
 	}
-	t.Logf("conformance: %d passed, %d failed, %d skipped (%d of them JSONata); %d passed only after LocalStack's Parallel snapshot transform",
-		passed, failed, skipped, jsonata, transformed)
-	if passed < conformanceFloor {
-		t.Errorf("conformance: %d passed, below the floor of %d", passed, conformanceFloor)
-	}
+	t.Logf("conformance (%s): %d passed, %d failed; %d passed only after LocalStack's Parallel snapshot transform",
+		name, ct.passed, ct.failed, ct.transformed)
 }

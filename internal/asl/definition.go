@@ -234,7 +234,8 @@ func (p *parser) parseState(name string, v any, loc string, g *graph, parentQL Q
 	if st.ql == JSONata {
 		st.jsonata = map[string]any{}
 		for _, k := range []string{"Arguments", "Output", "Items", "Assign", "Error", "Cause", "Seconds", "Timestamp",
-			"TimeoutSeconds", "HeartbeatSeconds", "MaxConcurrency", "ToleratedFailurePercentage", "ToleratedFailureCount", "ItemSelector"} {
+			"TimeoutSeconds", "HeartbeatSeconds", "MaxConcurrency", "ToleratedFailurePercentage", "ToleratedFailureCount", "ItemSelector",
+			"Credentials"} {
 			if v, ok := obj[k]; ok {
 				st.jsonata[k] = v
 			}
@@ -1095,6 +1096,11 @@ func (p *parser) parseMap(st *state, obj map[string]any, loc string, depth int) 
 		for _, k := range []string{"ItemReader", "ItemBatcher", "ResultWriter", "ToleratedFailureCount", "ToleratedFailureCountPath",
 			"ToleratedFailurePercentage", "ToleratedFailurePercentagePath", "Label"} {
 			if _, present := obj[k]; present {
+				// AWS accepts JSONata tolerances on inline Maps (and
+				// evaluates them).
+				if st.ql == JSONata && strings.HasPrefix(k, "ToleratedFailure") {
+					continue
+				}
 				p.schemaErr(loc, "Field '%s' is only supported in DISTRIBUTED mode", k)
 			}
 		}

@@ -24,7 +24,7 @@ func TestImportsArePure(t *testing.T) {
 	if _, err := os.Stat(goBin); err != nil {
 		t.Skip("go tool not found")
 	}
-	out, err := exec.Command(goBin, "list", "-deps", "-f", "{{.ImportPath}} {{join .Imports \",\"}}", ".").Output()
+	out, err := exec.Command(goBin, "list", "-deps", "-f", "{{.ImportPath}} {{join .Imports \",\"}}", "./...").Output()
 	require.NoError(t, err)
 	const module = "github.com/gureum-dev/gureum/"
 	checked := 0
@@ -49,7 +49,7 @@ func TestImportsArePure(t *testing.T) {
 // in through StartOptions and the now arguments.
 func TestNoClockReads(t *testing.T) {
 	t.Parallel()
-	for _, dir := range []string{".", "jsonpath", "intrinsic"} {
+	for _, dir := range []string{".", "jsonpath", "intrinsic", "jsonata"} {
 		files, err := filepath.Glob(filepath.Join(dir, "*.go"))
 		require.NoError(t, err)
 		for _, f := range files {

@@ -57,8 +57,14 @@
 //
 // JSONPath states are fully supported: InputPath, Parameters (".$" keys,
 // intrinsic functions, the context object "$$"), ResultSelector, ResultPath,
-// OutputPath, variables and Assign. JSONata states are parsed and validated;
-// their expressions are evaluated by a JSONataEngine given to CompileWith
-// (the query-language seam in querylang.go). Without one they fail at run
-// time with States.QueryEvaluationError.
+// OutputPath, variables and Assign. JSONata states ("{% ... %}" in
+// Arguments, Output, Assign, Items, ItemSelector, Condition, Seconds,
+// Timestamp, Error, Cause, TimeoutSeconds, HeartbeatSeconds,
+// MaxConcurrency, ToleratedFailure*) are evaluated by a JSONataEngine given
+// to CompileWith: the asl/jsonata package's Engine(), kept out of this
+// package so the seam stays small (querylang.go). Expressions see $states
+// (input, result, errorOutput, context), the workflow variables, the step's
+// time and the execution's seeded random source. Without an engine,
+// JSONata states validate but fail at run time with
+// States.QueryEvaluationError.
 package asl

@@ -80,6 +80,7 @@ const (
 	CodeMissingTransitionTarget DiagnosticCode = "MISSING_TRANSITION_TARGET"
 	CodeTooDeeplyNested         DiagnosticCode = "TOO_DEEPLY_NESTED"
 	CodeInvalidJSONataExpr      DiagnosticCode = "INVALID_JSONATA_EXPRESSION"
+	CodeUnsupportedJSONataExpr  DiagnosticCode = "UNSUPPORTED_JSONATA_EXPRESSION"
 )
 
 // Diagnostic is one problem found in a definition. Location is a JSON pointer

@@ -205,6 +205,25 @@ func (ex *Execution) failState(f *frame, st *state, fl *failure) {
 	ex.handleFailure(f, st, fl, false)
 }
 
+// failFinish handles a failure while finishing st (its Assign or Output).
+// A failure inside a catcher is not offered to Retry and Catch again —
+// the same catcher would catch it forever — it fails the frame, which an
+// enclosing Parallel or Map may still catch.
+func (ex *Execution) failFinish(f *frame, st *state, fl *failure, inCatcher bool) {
+	if !inCatcher {
+		ex.failState(f, st, fl)
+		return
+	}
+	cause := fl.Cause
+	if !fl.prefixed {
+		switch fl.Error {
+		case ErrRuntime, ErrQueryEvaluationError, ErrIntrinsicFailure:
+			cause = stateCause(f, st, cause)
+		}
+	}
+	ex.failFrame(f, fl.Error, cause, fl.terminal)
+}
+
 // handleFailure applies Retry and Catch to a failure of st. compound is set
 // for Parallel/Map failures, which record *StateFailed when not retried.
 func (ex *Execution) handleFailure(f *frame, st *state, fl *failure, compound bool) {
@@ -245,14 +264,20 @@ func errorMatches(list []ErrorName, err ErrorName) bool {
 func (ex *Execution) catchTo(f *frame, st *state, c *catcher, fl *failure) {
 	errOut := map[string]any{"Error": string(fl.Error), "Cause": fl.Cause}
 	if st.ql == JSONata && st.jx != nil {
-		env := &jsonataEnv{states: ex.jsonataStates(f, st, f.In, "", "errorOutput", errOut), vars: f.vars}
-		ex.finishJSONata(f, st, env, errOut, c.jassignT, c.joutputT, c.next)
+		env := ex.newJSONataEnv(f, ex.jsonataStates(f, st, f.In, "", "errorOutput", errOut))
+		prefix := ""
+		for i, cc := range st.catch {
+			if cc == c {
+				prefix = fmt.Sprintf("Catch[%d]/", i)
+			}
+		}
+		ex.finishJSONata(f, st, env, errOut, c.jassignT, c.joutputT, c.next, prefix)
 		return
 	}
 	s := ex.scope(f, st, errOut)
 	assigned, afl := ex.evalAssign(s, c.assign)
 	if afl != nil {
-		ex.failState(f, st, afl)
+		ex.failFinish(f, st, afl, true)
 		return
 	}
 	out, rfl := applyResultPath(c.resultPath, f.In, errOut)

@@ -17,13 +17,15 @@ func FuzzCompile(f *testing.F) {
 		`{"StartAt":"P","States":{"P":{"Type":"Parallel","Branches":[{"StartAt":"A","States":{"A":{"Type":"Fail","Error":"x"}}}],"Retry":[{"ErrorEquals":["States.ALL"],"MaxAttempts":2}],"Catch":[{"ErrorEquals":["States.ALL"],"ResultPath":"$.e","Next":"Z"}],"End":true},"Z":{"Type":"Pass","End":true}}}`,
 		`{"QueryLanguage":"JSONata","StartAt":"A","States":{"A":{"Type":"Pass","Output":"{% 1 %}","End":true}}}`,
 		`{"StartAt":"W","States":{"W":{"Type":"Wait","TimestampPath":"$.t","Assign":{"x.$":"States.UUID()"},"End":true}}}`,
+		`{"QueryLanguage":"JSONata","StartAt":"M","States":{"M":{"Type":"Map","Items":"{% $states.input.x %}","ItemSelector":{"v":"{% $states.context.Map.Item.Value * 2 %}"},"ItemProcessor":{"StartAt":"I","States":{"I":{"Type":"Pass","Assign":{"r":"{% $random() %}"},"End":true}}},"Output":"{% $sum($states.result.v) %}","End":true}}}`,
+		`{"QueryLanguage":"JSONata","StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Arguments":{"p":"{% $states.input.limit %}"},"Catch":[{"ErrorEquals":["States.ALL"],"Output":"{% $states.errorOutput %}","Next":"C"}],"Next":"C"},"C":{"Type":"Choice","Choices":[{"Condition":"{% $exists($states.input.Error) %}","Next":"F"}],"Default":"S"},"S":{"Type":"Succeed","Output":"{% $uuid() %}"},"F":{"Type":"Fail","Error":"{% $states.input.Error %}"}}}`,
 	}
 	for _, s := range seeds {
 		f.Add([]byte(s), []byte(`{"x":[1,2],"limit":3,"a":null,"t":"2020-01-01T00:00:00Z"}`))
 	}
 	f.Fuzz(func(t *testing.T, def, input []byte) {
 		_ = Validate(def)
-		m, err := Compile(def)
+		m, err := CompileWith(def, CompileOptions{JSONata: testJSONata})
 		if err != nil {
 			return
 		}

@@ -101,6 +101,9 @@ func (ex *Execution) attemptMap(f *frame, st *state) {
 
 // toleratedFailures evaluates the ToleratedFailure* fields.
 func (ex *Execution) toleratedFailures(st *state, s *evalScope, mr *mapRun) *failure {
+	if st.ql == JSONata && st.jx != nil {
+		return ex.jsonataTolerance(s.f, st, mr)
+	}
 	if st.hasToleratedCount {
 		mr.TolCount, mr.HasTol = st.toleratedCount, true
 	}

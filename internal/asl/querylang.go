@@ -3,6 +3,7 @@ package asl
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -19,12 +20,49 @@ type JSONataEngine interface {
 	Compile(expr string) (JSONataExpr, error)
 }
 
-// JSONataExpr is a compiled JSONata expression.
+// JSONataExpr is a compiled JSONata expression. It may be evaluated
+// concurrently.
 type JSONataExpr interface {
-	// Eval evaluates the expression with $states bound to states and the
-	// workflow variables reachable through vars. defined is false when the
-	// result is undefined.
-	Eval(states map[string]any, vars func(name string) (any, bool)) (v any, defined bool, err error)
+	// Eval evaluates the expression in env. defined is false when the
+	// result is undefined. v is a plain JSON value (map[string]any, []any,
+	// string, bool, nil or json.Number). A result JSON cannot hold (a
+	// function) is an error wrapping ErrJSONataUnsupportedResult.
+	Eval(env *JSONataEnv) (v any, defined bool, err error)
+}
+
+// JSONataEnv is what a JSONata expression sees of the execution.
+type JSONataEnv struct {
+	// States is the $states variable: input, context, and result or
+	// errorOutput when the field has them.
+	States map[string]any
+	// Var looks up a workflow variable ($name).
+	Var func(name string) (any, bool)
+	// Now is the time $now() and $millis() return: the time of the step.
+	Now time.Time
+	// Random returns a number in [0, 1) from the execution's seeded source
+	// ($random(), $shuffle()); UUID returns a version 4 UUID from it
+	// ($uuid()).
+	Random func() float64
+	UUID   func() string
+}
+
+// ErrJSONataUnsupportedResult is wrapped by the error of an expression
+// whose result cannot be represented in JSON.
+var ErrJSONataUnsupportedResult = errors.New("unsupported result type")
+
+// JSONataUnsupportedError is the error JSONataEngine.Compile returns for
+// an expression that parses but that Step Functions refuses, such as a
+// reference to the (absent) top-level context: it is reported as
+// UNSUPPORTED_JSONATA_EXPRESSION rather than INVALID_JSONATA_EXPRESSION.
+type JSONataUnsupportedError struct{ Message string }
+
+func (e *JSONataUnsupportedError) Error() string { return e.Message }
+
+// jsonataStatesReader is implemented by expressions that can tell which
+// fields of $states they read ("input", "errorOutput"...), so that
+// definitions reading $states.errorOutput outside a catcher are refused.
+type jsonataStatesReader interface {
+	StatesFields() []string
 }
 
 // CompileOptions configures CompileWith.
@@ -42,12 +80,20 @@ func CompileWith(definition []byte, opts CompileOptions) (*Machine, error) {
 	return m, nil
 }
 
+// ValidateWith is Validate with options: with a JSONata engine, JSONata
+// expressions are checked too (INVALID_JSONATA_EXPRESSION).
+func ValidateWith(definition []byte, opts CompileOptions) []Diagnostic {
+	_, diags := compileWith(definition, opts)
+	return diags
+}
+
 // jtmpl is a compiled JSONata template: any JSON value in which strings of
 // the form "{% expr %}" are expressions.
 type jtmpl struct {
 	static any
 	expr   JSONataExpr
 	src    string
+	rel    string // the node's path below the field, as AWS names it ("/key", "[0]")
 	fields []jtField
 	items  []*jtmpl
 	kind   tmplKind // tmplStatic, tmplObject, tmplArray, or tmplIntrinsic for an expression
@@ -59,17 +105,20 @@ type jtField struct {
 }
 
 // jsonataSource returns the expression inside "{% ... %}", if s is one.
+// The delimiters must open and close the string.
 func jsonataSource(s string) (string, bool) {
-	t := strings.TrimSpace(s)
-	if len(t) >= 4 && strings.HasPrefix(t, "{%") && strings.HasSuffix(t, "%}") {
-		return strings.TrimSpace(t[2 : len(t)-2]), true
+	if len(s) >= 4 && strings.HasPrefix(s, "{%") && strings.HasSuffix(s, "%}") {
+		return strings.TrimSpace(s[2 : len(s)-2]), true
 	}
 	return "", false
 }
 
 // compileJSONata compiles a JSONata template with engine, reporting bad
-// expressions as INVALID_JSONATA_EXPRESSION at loc.
-func (p *parser) compileJSONata(v any, loc string) *jtmpl {
+// expressions as INVALID_JSONATA_EXPRESSION (or
+// UNSUPPORTED_JSONATA_EXPRESSION) at loc. rel is the node's path below the
+// field; catcher is true for a catcher's Output and Assign, the only
+// fields that may read $states.errorOutput.
+func (p *parser) compileJSONata(v any, loc, rel string, catcher bool) *jtmpl {
 	switch x := v.(type) {
 	case string:
 		src, ok := jsonataSource(x)
@@ -77,16 +126,25 @@ func (p *parser) compileJSONata(v any, loc string) *jtmpl {
 			return &jtmpl{kind: tmplStatic, static: x}
 		}
 		e, err := p.jsonata.Compile(src)
-		if err != nil {
+		var ue *JSONataUnsupportedError
+		switch {
+		case errors.As(err, &ue):
+			p.add(CodeUnsupportedJSONataExpr, loc, "%s", ue.Message)
+			return &jtmpl{kind: tmplStatic}
+		case err != nil:
 			p.add(CodeInvalidJSONataExpr, loc, "%s", err.Error())
 			return &jtmpl{kind: tmplStatic}
 		}
-		return &jtmpl{kind: tmplIntrinsic, expr: e, src: src}
+		if r, ok := e.(jsonataStatesReader); ok && !catcher && slices.Contains(r.StatesFields(), "errorOutput") {
+			p.add(CodeUnsupportedJSONataExpr, loc, "Reference to '$states.errorOutput' is not supported.")
+			return &jtmpl{kind: tmplStatic}
+		}
+		return &jtmpl{kind: tmplIntrinsic, expr: e, src: src, rel: rel}
 	case map[string]any:
-		t := &jtmpl{kind: tmplObject}
+		t := &jtmpl{kind: tmplObject, rel: rel}
 		dynamic := false
 		for _, k := range sortedKeys(x) {
-			n := p.compileJSONata(x[k], loc+"/"+escapeLoc(k))
+			n := p.compileJSONata(x[k], loc+"/"+escapeLoc(k), rel+"/"+k, catcher)
 			dynamic = dynamic || n.kind != tmplStatic
 			t.fields = append(t.fields, jtField{key: k, node: n})
 		}
@@ -95,10 +153,10 @@ func (p *parser) compileJSONata(v any, loc string) *jtmpl {
 		}
 		return t
 	case []any:
-		t := &jtmpl{kind: tmplArray}
+		t := &jtmpl{kind: tmplArray, rel: rel}
 		dynamic := false
 		for i, e := range x {
-			n := p.compileJSONata(e, fmt.Sprintf("%s[%d]", loc, i))
+			n := p.compileJSONata(e, fmt.Sprintf("%s[%d]", loc, i), fmt.Sprintf("%s[%d]", rel, i), catcher)
 			dynamic = dynamic || n.kind != tmplStatic
 			t.items = append(t.items, n)
 		}
@@ -117,85 +175,124 @@ func (p *parser) compileJSONataState(st *state) {
 	}
 	st.jx = map[string]*jtmpl{}
 	for k, v := range st.jsonata {
-		st.jx[k] = p.compileJSONata(v, st.loc+"/"+k)
+		st.jx[k] = p.compileJSONata(v, st.loc+"/"+k, "", false)
 	}
 	for i, r := range st.choices {
 		if r.condition != nil {
-			r.jcond = p.compileJSONata(r.condition, fmt.Sprintf("%s/Choices[%d]/Condition", st.loc, i))
+			r.jcond = p.compileJSONata(r.condition, fmt.Sprintf("%s/Choices[%d]/Condition", st.loc, i), "", false)
 		}
 		if r.jassign != nil {
-			r.jassignT = p.compileJSONata(r.jassign, fmt.Sprintf("%s/Choices[%d]/Assign", st.loc, i))
+			r.jassignT = p.compileJSONata(r.jassign, fmt.Sprintf("%s/Choices[%d]/Assign", st.loc, i), "", false)
 		}
 		if r.joutput != nil {
-			r.joutputT = p.compileJSONata(r.joutput, fmt.Sprintf("%s/Choices[%d]/Output", st.loc, i))
+			r.joutputT = p.compileJSONata(r.joutput, fmt.Sprintf("%s/Choices[%d]/Output", st.loc, i), "", false)
 		}
 	}
 	for i, c := range st.catch {
 		if c.joutput != nil {
-			c.joutputT = p.compileJSONata(c.joutput, fmt.Sprintf("%s/Catch[%d]/Output", st.loc, i))
+			c.joutputT = p.compileJSONata(c.joutput, fmt.Sprintf("%s/Catch[%d]/Output", st.loc, i), "", true)
 		}
 		if c.jassign != nil {
-			c.jassignT = p.compileJSONata(c.jassign, fmt.Sprintf("%s/Catch[%d]/Assign", st.loc, i))
+			c.jassignT = p.compileJSONata(c.jassign, fmt.Sprintf("%s/Catch[%d]/Assign", st.loc, i), "", true)
 		}
 	}
 }
 
-// jsonataEval evaluates a JSONata template. field names it for errors.
+// jsonataEnv is what a JSONata state's expressions evaluate in.
 type jsonataEnv struct {
 	states map[string]any
 	vars   *varScope
+	ex     *Execution
 }
 
-func (t *jtmpl) eval(env *jsonataEnv) (any, bool, error) {
+// newJSONataEnv binds $states for f's current state.
+func (ex *Execution) newJSONataEnv(f *frame, states map[string]any) *jsonataEnv {
+	return &jsonataEnv{states: states, vars: f.vars, ex: ex}
+}
+
+// engineEnv is the seam's view of env.
+func (env *jsonataEnv) engineEnv() *JSONataEnv {
+	e := &JSONataEnv{States: env.states, Var: env.vars.lookup}
+	if ex := env.ex; ex != nil {
+		e.Now = ex.now
+		e.Random = func() float64 { return float64(ex.rand64()>>11) / (1 << 53) }
+		e.UUID = ex.newUUID
+	}
+	return e
+}
+
+// eval evaluates a JSONata template. Inside objects and arrays every
+// expression must have a value; at the top, defined reports whether the
+// expression had one.
+func (t *jtmpl) eval(env *jsonataEnv) (v any, defined bool, err error) {
 	switch t.kind {
 	case tmplStatic:
 		return t.static, true, nil
 	case tmplObject:
 		out := make(map[string]any, len(t.fields))
 		for _, f := range t.fields {
-			v, ok, err := f.node.eval(env)
+			v, err := f.node.evalNested(env)
 			if err != nil {
 				return nil, false, err
 			}
-			if ok {
-				out[f.key] = v
-			}
+			out[f.key] = v
 		}
 		return out, true, nil
 	case tmplArray:
 		out := make([]any, 0, len(t.items))
 		for _, it := range t.items {
-			v, ok, err := it.eval(env)
+			v, err := it.evalNested(env)
 			if err != nil {
 				return nil, false, err
 			}
-			if ok {
-				out = append(out, v)
-			}
+			out = append(out, v)
 		}
 		return out, true, nil
 	}
-	v, ok, err := t.expr.Eval(env.states, env.vars.lookup)
+	v, ok, err := t.expr.Eval(env.engineEnv())
 	if err != nil {
-		return nil, false, &jsonataError{src: t.src, err: err}
+		return nil, false, &jsonataError{src: t.src, rel: t.rel, err: err}
 	}
 	if ok {
 		nv, err := normalizeValue(v)
 		if err != nil {
-			return nil, false, &jsonataError{src: t.src, err: err}
+			return nil, false, &jsonataError{src: t.src, rel: t.rel, err: err}
 		}
 		v = nv
 	}
 	return v, ok, nil
 }
 
-// jsonataError wraps an expression's evaluation error with its source.
-type jsonataError struct {
-	src string
-	err error
+// evalNested evaluates a node inside an object or array template, where
+// an undefined result is an error.
+func (t *jtmpl) evalNested(env *jsonataEnv) (any, error) {
+	v, ok, err := t.eval(env)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, &jsonataError{src: t.src, rel: t.rel, undefined: true}
+	}
+	return v, nil
 }
 
-func (e *jsonataError) Error() string { return e.err.Error() }
+// jsonataError is an expression's failure: an evaluation error, or no
+// value where one is needed.
+type jsonataError struct {
+	src       string
+	rel       string
+	err       error
+	undefined bool
+}
+
+func (e *jsonataError) Error() string {
+	if e.undefined {
+		return "undefined"
+	}
+	return e.err.Error()
+}
+
+func (e *jsonataError) Unwrap() error { return e.err }
 
 // jsonataStates builds the $states binding.
 func (ex *Execution) jsonataStates(f *frame, st *state, input any, token string, extra ...any) map[string]any {
@@ -216,19 +313,22 @@ func (ex *Execution) evalJSONataField(f *frame, st *state, t *jtmpl, field strin
 		return nil, false, nil
 	}
 	v, ok, err := t.eval(env)
+	if err == nil && (ok || !required) {
+		return v, ok, nil
+	}
+	src, name := t.src, field
+	var je *jsonataError
+	if errors.As(err, &je) {
+		src, name = je.src, field+je.rel
+	}
 	var cause string
 	switch {
-	case err != nil:
-		src := t.src
-		var je *jsonataError
-		if errors.As(err, &je) {
-			src = je.src
-		}
-		cause = fmt.Sprintf("The JSONata expression '%s' specified for the field '%s' threw an error during evaluation. %s", src, field, err.Error())
-	case !ok && required:
-		cause = fmt.Sprintf("The JSONata expression '%s' specified for the field '%s' returned nothing (undefined).", t.src, field)
+	case err == nil || je != nil && je.undefined:
+		cause = fmt.Sprintf("The JSONata expression '%s' specified for the field '%s' returned nothing (undefined).", src, name)
+	case errors.Is(err, ErrJSONataUnsupportedResult):
+		cause = fmt.Sprintf("The JSONata expression '%s' specified for the field '%s' returned an unsupported result type.", src, name)
 	default:
-		return v, ok, nil
+		cause = fmt.Sprintf("The JSONata expression '%s' specified for the field '%s' threw an error during evaluation. %s", src, name, err.Error())
 	}
 	return nil, false, ex.evaluationFailed(f, st, field, cause)
 }
@@ -252,7 +352,7 @@ func (ex *Execution) runJSONata(f *frame, st *state) {
 			Cause: "JSONata query language states are not supported by this interpreter yet."})
 		return
 	}
-	env := &jsonataEnv{states: ex.jsonataStates(f, st, f.In, ""), vars: f.vars}
+	env := ex.newJSONataEnv(f, ex.jsonataStates(f, st, f.In, ""))
 	f.Eff = f.In
 	switch st.typ {
 	case typePass, typeSucceed:
@@ -284,7 +384,7 @@ func (ex *Execution) runJSONata(f *frame, st *state) {
 				return
 			}
 			if b {
-				ex.finishJSONata(f, st, env, f.In, r.jassignT, r.joutputT, r.next)
+				ex.finishJSONata(f, st, env, f.In, r.jassignT, r.joutputT, r.next, fmt.Sprintf("Choices[%d]/", i))
 				return
 			}
 		}
@@ -292,7 +392,7 @@ func (ex *Execution) runJSONata(f *frame, st *state) {
 			ex.failState(f, st, &failure{Error: ErrRuntime, terminal: true, Cause: noNextStateCause})
 			return
 		}
-		ex.finishJSONata(f, st, env, f.In, st.jx["Assign"], st.jx["Output"], st.defaultNext)
+		ex.finishJSONata(f, st, env, f.In, st.jx["Assign"], st.jx["Output"], st.defaultNext, "")
 	case typeWait:
 		until := ex.now
 		if t := st.jx["Seconds"]; t != nil {
@@ -354,24 +454,27 @@ func (ex *Execution) completeJSONata(f *frame, st *state, env *jsonataEnv, def a
 		env.states["result"] = result
 		def = result
 	}
-	ex.finishJSONata(f, st, env, def, st.jx["Assign"], st.jx["Output"], st.next)
+	ex.finishJSONata(f, st, env, def, st.jx["Assign"], st.jx["Output"], st.next, "")
 }
 
-func (ex *Execution) finishJSONata(f *frame, st *state, env *jsonataEnv, def any, assignT, outputT *jtmpl, next *state) {
+// finishJSONata evaluates a state's (or a Choice rule's or a catcher's,
+// whose fields are named under prefix) Assign and Output and leaves the
+// state.
+func (ex *Execution) finishJSONata(f *frame, st *state, env *jsonataEnv, def any, assignT, outputT *jtmpl, next *state, prefix string) {
 	var assigned map[string]any
 	if assignT != nil {
-		v, _, fl := ex.evalJSONataField(f, st, assignT, "Assign", env, true)
+		v, _, fl := ex.evalJSONataField(f, st, assignT, prefix+"Assign", env, true)
 		if fl != nil {
-			ex.failState(f, st, fl)
+			ex.failFinish(f, st, fl, strings.HasPrefix(prefix, "Catch["))
 			return
 		}
 		assigned, _ = v.(map[string]any)
 	}
 	out := def
 	if outputT != nil {
-		v, _, fl := ex.evalJSONataField(f, st, outputT, "Output", env, true)
+		v, _, fl := ex.evalJSONataField(f, st, outputT, prefix+"Output", env, true)
 		if fl != nil {
-			ex.failState(f, st, fl)
+			ex.failFinish(f, st, fl, strings.HasPrefix(prefix, "Catch["))
 			return
 		}
 		out = v
@@ -396,7 +499,7 @@ func (ex *Execution) jsonataInt(f *frame, st *state, field string) (int64, bool,
 	if t == nil {
 		return 0, false, nil
 	}
-	env := &jsonataEnv{states: ex.jsonataStates(f, st, f.In, ""), vars: f.vars}
+	env := ex.newJSONataEnv(f, ex.jsonataStates(f, st, f.In, ""))
 	v, _, fl := ex.evalJSONataField(f, st, t, field, env, true)
 	if fl != nil {
 		return 0, false, fl
@@ -409,6 +512,35 @@ func (ex *Execution) jsonataInt(f *frame, st *state, field string) (int64, bool,
 	return n, true, nil
 }
 
+// jsonataTolerance evaluates a JSONata Map's ToleratedFailureCount and
+// ToleratedFailurePercentage.
+func (ex *Execution) jsonataTolerance(f *frame, st *state, mr *mapRun) *failure {
+	if st.jx["ToleratedFailureCount"] != nil {
+		n, _, fl := ex.jsonataInt(f, st, "ToleratedFailureCount")
+		if fl != nil {
+			return fl
+		}
+		if n < 0 {
+			return ex.evaluationFailed(f, st, "ToleratedFailureCount", "ToleratedFailureCount cannot be negative.")
+		}
+		mr.TolCount, mr.HasTol = n, true
+	}
+	if t := st.jx["ToleratedFailurePercentage"]; t != nil {
+		env := ex.newJSONataEnv(f, ex.jsonataStates(f, st, f.In, ""))
+		v, _, fl := ex.evalJSONataField(f, st, t, "ToleratedFailurePercentage", env, true)
+		if fl != nil {
+			return fl
+		}
+		p, ok := pathFloat(v)
+		if !ok || p < 0 || p > 100 {
+			return ex.evaluationFailed(f, st, "ToleratedFailurePercentage", fmt.Sprintf(
+				"The ToleratedFailurePercentage field must be a number between 0 and 100, but was: %s", encodeValue(v)))
+		}
+		mr.TolPct, mr.HasTol = p, true
+	}
+	return nil
+}
+
 // jsonataItems evaluates a JSONata Map's Items (default: the state input).
 func (ex *Execution) jsonataItems(f *frame, st *state) ([]any, *failure) {
 	t := st.jx["Items"]
@@ -419,7 +551,7 @@ func (ex *Execution) jsonataItems(f *frame, st *state) ([]any, *failure) {
 		}
 		return arr, nil
 	}
-	env := &jsonataEnv{states: ex.jsonataStates(f, st, f.In, ""), vars: f.vars}
+	env := ex.newJSONataEnv(f, ex.jsonataStates(f, st, f.In, ""))
 	v, _, fl := ex.evalJSONataField(f, st, t, "Items", env, true)
 	if fl != nil {
 		return nil, fl
@@ -441,7 +573,7 @@ func (ex *Execution) jsonataItemInput(f *frame, st *state, idx int, item any) (a
 	}
 	s := ex.scope(f, st, f.In)
 	s.item = &mapItem{Index: idx, Value: item}
-	env := &jsonataEnv{states: map[string]any{"input": f.In, "context": s.contextObject()}, vars: f.vars}
+	env := ex.newJSONataEnv(f, map[string]any{"input": f.In, "context": s.contextObject()})
 	v, _, fl := ex.evalJSONataField(f, st, t, "ItemSelector", env, true)
 	return v, fl
 }

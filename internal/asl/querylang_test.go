@@ -22,13 +22,14 @@ func (fakeJSONata) Compile(expr string) (JSONataExpr, error) {
 	return fakeExpr{expr}, nil
 }
 
-func (e fakeExpr) Eval(states map[string]any, vars func(string) (any, bool)) (any, bool, error) {
+func (e fakeExpr) Eval(env *JSONataEnv) (any, bool, error) {
+	states, vars := env.States, env.Var
 	if l, r, ok := strings.Cut(e.src, " = "); ok {
-		a, _, err := fakeExpr{l}.Eval(states, vars)
+		a, _, err := fakeExpr{l}.Eval(env)
 		if err != nil {
 			return nil, false, err
 		}
-		b, _, err := fakeExpr{r}.Eval(states, vars)
+		b, _, err := fakeExpr{r}.Eval(env)
 		return valuesEqual(a, b), true, err
 	}
 	s := strings.TrimSpace(e.src)

@@ -139,7 +139,7 @@ func (ex *Execution) evalAssign(s *evalScope, t *tmpl) (map[string]any, *failure
 // with its raw result: Assign, ResultSelector, ResultPath, OutputPath.
 func (ex *Execution) completeState(f *frame, st *state, result any) {
 	if st.ql == JSONata {
-		env := &jsonataEnv{states: ex.jsonataStates(f, st, f.In, ""), vars: f.vars}
+		env := ex.newJSONataEnv(f, ex.jsonataStates(f, st, f.In, ""))
 		ex.completeJSONata(f, st, env, f.In, result)
 		return
 	}
@@ -401,7 +401,7 @@ func plainValue(v any) string {
 // finishWait completes a Wait state.
 func (ex *Execution) finishWait(f *frame, st *state) {
 	if st.ql == JSONata {
-		env := &jsonataEnv{states: ex.jsonataStates(f, st, f.In, ""), vars: f.vars}
+		env := ex.newJSONataEnv(f, ex.jsonataStates(f, st, f.In, ""))
 		ex.completeJSONata(f, st, env, f.In, nil)
 		return
 	}

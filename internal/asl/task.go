@@ -64,7 +64,7 @@ func (ex *Execution) attemptTask(f *frame, st *state) {
 				*fld.dst = n
 			}
 		}
-		env := &jsonataEnv{states: ex.jsonataStates(f, st, f.In, token), vars: f.vars}
+		env := ex.newJSONataEnv(f, ex.jsonataStates(f, st, f.In, token))
 		args, ok, fl := ex.evalJSONataField(f, st, st.jx["Arguments"], "Arguments", env, true)
 		if fl != nil {
 			ex.failState(f, st, fl)
@@ -72,6 +72,14 @@ func (ex *Execution) attemptTask(f *frame, st *state) {
 		}
 		if ok {
 			params = args
+		}
+		if t := st.jx["Credentials"]; t != nil {
+			creds, _, fl := ex.evalJSONataField(f, st, t, "Credentials", env, true)
+			if fl != nil {
+				ex.failState(f, st, fl)
+				return
+			}
+			p.Credentials = creds
 		}
 	}
 	if st.parameters != nil {

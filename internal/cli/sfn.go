@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/gureum-dev/gureum/internal/asl"
+	"github.com/gureum-dev/gureum/internal/asl/jsonata"
 	"github.com/gureum-dev/gureum/internal/lambdaclient"
 	"github.com/gureum-dev/gureum/internal/sfnmock"
 	"github.com/gureum-dev/gureum/internal/sfnrun"
@@ -87,7 +88,7 @@ func sfnRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "gureum sfn run:", err)
 		return exitError
 	}
-	m, err := asl.Compile(def)
+	m, err := asl.CompileWith(def, asl.CompileOptions{JSONata: jsonata.Engine()})
 	if err != nil {
 		printDiagnostics(stderr, pos[0], err)
 		return exitError
@@ -239,7 +240,7 @@ func sfnValidate(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "gureum sfn validate:", err)
 		return exitError
 	}
-	diags := asl.Validate(def)
+	diags := asl.ValidateWith(def, asl.CompileOptions{JSONata: jsonata.Engine()})
 	out := validateOutput{Result: "OK", Diagnostics: diags}
 	if out.Diagnostics == nil {
 		out.Diagnostics = []asl.Diagnostic{}
