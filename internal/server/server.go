@@ -27,6 +27,7 @@ import (
 	"github.com/gureum-dev/gureum/internal/lambda"
 	"github.com/gureum-dev/gureum/internal/lambda/bootstrap"
 	"github.com/gureum-dev/gureum/internal/sfn"
+	"github.com/gureum-dev/gureum/internal/sfnmock"
 	"github.com/gureum-dev/gureum/internal/store"
 	"github.com/gureum-dev/gureum/internal/store/pgstore"
 	"github.com/gureum-dev/gureum/internal/store/sqlitestore"
@@ -39,6 +40,7 @@ type Server struct {
 	cfg     config.Config
 	log     *slog.Logger
 	store   store.Store
+	sfn     *sfn.Service
 	http    *http.Server
 	ln      net.Listener
 	started time.Time
@@ -73,7 +75,20 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*Server, err
 	s.lambda = lsvc
 	lambdaapi.Register(mux, lsvc)
 	mux.Handle("GET /_gureum/code/{file}", codeHandler(lsvc))
-	sfnapi.Register(mux, sfn.New(st, log.With("service", "states")))
+	var mocks *sfnmock.Config
+	if cfg.SFNMockConfig != "" {
+		raw, err := os.ReadFile(cfg.SFNMockConfig)
+		if err == nil {
+			mocks, err = sfnmock.Parse(raw)
+		}
+		if err != nil {
+			_ = st.Close()
+			return nil, &config.FieldError{Field: "sfn-mock-config", Err: err}
+		}
+	}
+	s.sfn = sfn.New(st, sfn.Options{Logger: log.With("service", "states"), WaitScale: cfg.WaitScale, MockConfig: mocks,
+		TakeOver: cfg.Store == "", Lambda: lambdaTasks{svc: lsvc}})
+	sfnapi.Register(mux, s.sfn)
 	mux.Handle("GET /_gureum/health", http.HandlerFunc(s.health))
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 
@@ -153,7 +168,7 @@ func (s *Server) Done() <-chan error { return s.done }
 // ctx ends), then closes the store.
 func (s *Server) Shutdown(ctx context.Context) error {
 	err := s.http.Shutdown(ctx)
-	return errors.Join(err, s.lambda.Close(), s.store.Close())
+	return errors.Join(err, s.sfn.Close(ctx), s.lambda.Close(), s.store.Close())
 }
 
 // codeHandler serves deployment packages by content hash: GetFunction's
@@ -179,6 +194,14 @@ type healthReport struct {
 	Store    storeHealth       `json:"store"`
 	Services map[string]string `json:"services"`
 	Auth     string            `json:"auth"`
+	Testing  testingSwitches   `json:"testing"`
+}
+
+// testingSwitches are the test-only settings, shown so nobody runs with
+// them by accident.
+type testingSwitches struct {
+	SFNMockConfig string  `json:"sfnMockConfig,omitempty"`
+	WaitScale     float64 `json:"waitScale"`
 }
 
 type storeHealth struct {
@@ -199,6 +222,7 @@ func (s *Server) health(w http.ResponseWriter, r *http.Request) {
 		Store:    storeHealth{Driver: s.store.Driver(), Status: "ok"},
 		Services: map[string]string{"lambda": "running", "states": "running"},
 		Auth:     "any credentials (loopback)",
+		Testing:  testingSwitches{SFNMockConfig: s.cfg.SFNMockConfig, WaitScale: s.cfg.WaitScale},
 	}
 	if s.cfg.AuthRequired() {
 		rep.Auth = "sigv4"

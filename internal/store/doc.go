@@ -50,28 +50,44 @@
 // driver's Open (never from the database server, so tests can fake time),
 // are stored in UTC with microsecond precision, and are returned in UTC.
 //
-// # What comes next (designed for, not built yet)
+// # Step Functions executions
 //
-// Step Functions executions. An execution is event-sourced: its history rows
-// are the record of truth. Expected additions, in the same style:
+// An execution is event-sourced: its history rows are the record of truth,
+// and its row carries what the executor needs to resume it (the serialized
+// interpreter state after the last committed step, the next wake time, the
+// lease). The operations:
 //
-//	ExecutionCreate / ExecutionGet / ExecutionList
-//	HistoryAppend(ctx, *HistoryAppendParams)   // events of one step + the execution's
-//	                                           // next-action row, fenced by Version
-//	HistoryList(ctx, *HistoryListParams)       // paginated by event id
-//	ExecutionLease(ctx, *ExecutionLeaseParams) // claim due executions: lease owner + expiry
-//	TimerCreate / TimerDue                     // Wait states, retry backoff
+//	ExecutionCreate / ExecutionGet / ExecutionList  // newest first, status filter
+//	HistoryAppend(ctx, *HistoryAppendParams)         // many executions' steps, one transaction
+//	HistoryList(ctx, *HistoryListParams)             // paginated by event id, either order
+//	ExecutionClaimDue(ctx, *ExecutionClaimDueParams) // lease due executions (timers, dead owners)
+//	ExecutionLeaseRenew / ExecutionLeaseRelease      // by owner
 //
-// HistoryAppend takes a batch of executions' steps, and implementations commit
-// the whole batch in one transaction (group commit): on SQLite a single
-// writer goroutine drains a channel of pending appends and commits them
-// together (one fsync for many steps), on PostgreSQL the executor batches the
-// same way and claims work with SELECT ... FOR UPDATE SKIP LOCKED. The
-// Version fence used by FunctionUpdate is the same one that will stop two nodes
-// advancing one execution. A multi-statement transaction API (River's
-// Executor.Begin pattern: a Tx that satisfies the same interface) will be
-// added when the first caller needs one; the current operations are each a
-// single statement and atomic on their own.
+// HistoryAppend takes a batch of executions' steps (each: its events and the
+// execution's new columns, fenced by Version, or a Create step that inserts
+// the execution with its first step) and commits the whole batch in one
+// transaction; a step that is refused (ErrConflict, ErrNotFound,
+// ErrAlreadyExists) writes nothing and does not stop the others. The Step
+// Functions executor batches steps from many executions for a few hundred
+// microseconds (group commit); on SQLite the single writer connection then
+// pays one WAL write for hundreds of steps, on PostgreSQL the fenced updates
+// go as one pipelined batch and the events as one INSERT ... unnest. The
+// Version fence that FunctionUpdate uses is the one that stops two nodes
+// advancing one execution; ExecutionClaimDue increments it too, so that a
+// node whose lease was taken over finds its next step refused. On
+// PostgreSQL claims use SELECT ... FOR UPDATE SKIP LOCKED, and rows are locked
+// in ARN order by HistoryAppend and the lease updates so that they cannot
+// deadlock. Timers are not a table of their own: a Wait state or a retry
+// backoff is the execution's WakeAt. History is stored one row per step (the
+// step's event documents concatenated plus an index to cut them apart,
+// internal/histchunk), as Temporal stores its history in batches: a step's
+// events are written together and read in order, so a row per event would
+// only multiply the writes.
+//
+// A multi-statement transaction API (River's Executor.Begin pattern: a Tx
+// that satisfies the same interface) will be added when the first caller
+// needs one; the other operations are each a single statement and atomic on
+// their own.
 //
 // Lambda async invocations go through River (riverqueue), whose riversqlite
 // and riverpgxv5 drivers share the store's database: sqlitestore.Store.DB

@@ -110,4 +110,49 @@ type Store interface {
 	// the new row. It returns ErrNotFound or ErrConflict like FunctionUpdate.
 	// Type, name and ARN never change.
 	StateMachineUpdate(ctx context.Context, params *StateMachineUpdateParams) (*StateMachineRow, error)
+
+	// ExecutionClaimDue leases up to Limit due executions to Owner and
+	// returns them: RUNNING rows whose WakeAt is at or before Now and whose
+	// lease is free or expired at Now, earliest WakeAt first. Each claim sets
+	// the lease and increments Version, fencing off the previous owner's
+	// steps. Concurrent callers never claim the same row (PostgreSQL: SELECT
+	// ... FOR UPDATE SKIP LOCKED; SQLite: the single writer).
+	ExecutionClaimDue(ctx context.Context, params *ExecutionClaimDueParams) ([]*ExecutionRow, error)
+
+	// ExecutionCreate inserts a RUNNING execution with Version 1 and no
+	// State. It returns ErrAlreadyExists when the ARN is taken.
+	ExecutionCreate(ctx context.Context, params *ExecutionCreateParams) (*ExecutionRow, error)
+
+	// ExecutionGet returns an execution by ARN, or ErrNotFound.
+	ExecutionGet(ctx context.Context, params *ExecutionGetParams) (*ExecutionRow, error)
+
+	// ExecutionLeaseRelease clears the leases an owner holds (every lease
+	// when Owner is empty) without changing Version, and returns how many
+	// it cleared. Released executions become claimable at their WakeAt.
+	ExecutionLeaseRelease(ctx context.Context, params *ExecutionLeaseReleaseParams) (int64, error)
+
+	// ExecutionLeaseRenew moves the expiry of every lease Owner still holds
+	// to LeaseExpires, without changing Version, and returns how many it
+	// renewed.
+	ExecutionLeaseRenew(ctx context.Context, params *ExecutionLeaseRenewParams) (int64, error)
+
+	// ExecutionList returns one page of a state machine's executions, newest
+	// first. See ExecutionListParams.
+	ExecutionList(ctx context.Context, params *ExecutionListParams) (*ExecutionListResult, error)
+
+	// HistoryAppend commits many executions' steps in one transaction. The
+	// returned slice has one entry per step: nil when the step was applied
+	// (its events inserted, its execution's columns replaced and Version
+	// incremented, or the execution inserted for a Create step), ErrConflict
+	// when the execution's Version was not the step's ExpectedVersion,
+	// ErrNotFound when there is no such execution and ErrAlreadyExists when a
+	// Create step's ARN is taken;
+	// a step that fails writes nothing and does not stop the others. A
+	// non-nil error means the transaction as a whole failed and none of it
+	// should be assumed committed.
+	HistoryAppend(ctx context.Context, params *HistoryAppendParams) ([]error, error)
+
+	// HistoryList returns one page of an execution's history events in id
+	// order (descending when Reverse). An unknown execution has no events.
+	HistoryList(ctx context.Context, params *HistoryListParams) (*HistoryListResult, error)
 }

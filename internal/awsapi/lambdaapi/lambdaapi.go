@@ -140,3 +140,14 @@ func noContent(w http.ResponseWriter) error {
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
+
+// AsAPIError returns the Lambda wire error a service error becomes, or nil
+// for an internal error. Step Functions uses it to report a failed Lambda
+// call the way AWS's task integrations do.
+func AsAPIError(err error) *awsapi.Error {
+	var ae *awsapi.Error
+	if errors.As(serviceError(err), &ae) {
+		return ae
+	}
+	return nil
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/gureum-dev/gureum/internal/awsapi"
+	"github.com/gureum-dev/gureum/internal/sfn"
 )
 
 type describeStateMachineInput struct {
@@ -11,13 +12,17 @@ type describeStateMachineInput struct {
 }
 
 type describeStateMachineOutput struct {
-	StateMachineArn string `json:"stateMachineArn"`
-	Name            string `json:"name"`
-	Status          string `json:"status"`
-	Definition      string `json:"definition"`
-	RoleArn         string `json:"roleArn"`
-	Type            string `json:"type"`
-	CreationDate    epoch  `json:"creationDate"`
+	StateMachineArn      string                   `json:"stateMachineArn"`
+	Name                 string                   `json:"name"`
+	Status               string                   `json:"status"`
+	Definition           string                   `json:"definition"`
+	RoleArn              string                   `json:"roleArn"`
+	Type                 string                   `json:"type"`
+	Description          string                   `json:"description,omitempty"`
+	CreationDate         epoch                    `json:"creationDate"`
+	LoggingConfiguration sfn.LoggingConfiguration `json:"loggingConfiguration"`
+	TracingConfiguration sfn.TracingConfiguration `json:"tracingConfiguration"`
+	RevisionID           string                   `json:"revisionId,omitempty"`
 }
 
 func (a *API) describeStateMachine(ctx context.Context, r *awsapi.Request, in *describeStateMachineInput) (*describeStateMachineOutput, error) {
@@ -26,8 +31,10 @@ func (a *API) describeStateMachine(ctx context.Context, r *awsapi.Request, in *d
 	}
 	sm, err := a.svc.DescribeStateMachine(ctx, *in.StateMachineArn)
 	if err != nil {
-		return nil, serviceError(err, *in.StateMachineArn)
+		return nil, serviceError(err)
 	}
 	return &describeStateMachineOutput{StateMachineArn: sm.StateMachineArn, Name: sm.Name, Status: sm.Status,
-		Definition: sm.Definition, RoleArn: sm.RoleArn, Type: sm.Type, CreationDate: epoch(sm.CreationDate)}, nil
+		Definition: sm.Definition, RoleArn: sm.RoleArn, Type: sm.Type, Description: sm.Description,
+		CreationDate: epoch(sm.CreationDate), LoggingConfiguration: sm.Logging, TracingConfiguration: sm.Tracing,
+		RevisionID: sm.RevisionID}, nil
 }

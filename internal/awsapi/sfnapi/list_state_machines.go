@@ -2,15 +2,14 @@ package sfnapi
 
 import (
 	"context"
-	"strconv"
 
 	"github.com/gureum-dev/gureum/internal/awsapi"
 	"github.com/gureum-dev/gureum/internal/sfn"
 )
 
 type listStateMachinesInput struct {
-	MaxResults int    `json:"maxResults"`
-	NextToken  string `json:"nextToken"`
+	MaxResults int     `json:"maxResults"`
+	NextToken  *string `json:"nextToken"`
 }
 
 type stateMachineListItem struct {
@@ -26,24 +25,20 @@ type listStateMachinesOutput struct {
 }
 
 func (a *API) listStateMachines(ctx context.Context, r *awsapi.Request, in *listStateMachinesInput) (*listStateMachinesOutput, error) {
-	if in.MaxResults < 0 || in.MaxResults > 1000 {
-		v := strconv.Itoa(in.MaxResults)
-		c := "Member must have value less than or equal to 1000"
-		if in.MaxResults < 0 {
-			c = "Member must have value greater than or equal to 0"
-		}
-		return nil, awsapi.Validation("maxResults", &v, c)
+	size, verr := pageSize(in.MaxResults, 100)
+	if verr != nil {
+		return nil, verr
 	}
-	if len(in.NextToken) > 1024 {
-		return nil, awsapi.Validation("nextToken", nil, "Member must have length less than or equal to 1024")
+	if err := maxLen("nextToken", in.NextToken, 1024, false); err != nil {
+		return nil, err
 	}
-	max := in.MaxResults
-	if max == 0 {
-		max = 100
+	token := ""
+	if in.NextToken != nil {
+		token = *in.NextToken
 	}
-	items, next, err := a.svc.ListStateMachines(ctx, sfn.Scope{Account: r.Account, Region: r.Region}, in.NextToken, max)
+	items, next, err := a.svc.ListStateMachines(ctx, sfn.Scope{Account: r.Account, Region: r.Region}, token, size)
 	if err != nil {
-		return nil, serviceError(err, in.NextToken)
+		return nil, serviceError(err)
 	}
 	out := &listStateMachinesOutput{StateMachines: make([]stateMachineListItem, 0, len(items)), NextToken: next}
 	for _, it := range items {

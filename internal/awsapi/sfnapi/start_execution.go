@@ -13,7 +13,7 @@ type startExecutionInput struct {
 	StateMachineArn *string `json:"stateMachineArn"`
 	Name            *string `json:"name"`
 	Input           *string `json:"input"`
-	TraceHeader     string  `json:"traceHeader"`
+	TraceHeader     *string `json:"traceHeader"`
 }
 
 type startExecutionOutput struct {
@@ -21,37 +21,51 @@ type startExecutionOutput struct {
 	StartDate    epoch  `json:"startDate"`
 }
 
-func (a *API) startExecution(ctx context.Context, r *awsapi.Request, in *startExecutionInput) (*startExecutionOutput, error) {
+// checkStart validates what StartExecution and StartSyncExecution share and
+// returns the service's input.
+func checkStart(in *startExecutionInput) (sfn.StartExecutionInput, error) {
 	if in.StateMachineArn == nil {
-		return nil, required("stateMachineArn")
+		return sfn.StartExecutionInput{}, required("stateMachineArn")
 	}
 	if len(*in.StateMachineArn) > 2048 {
-		return nil, awsapi.Validation("stateMachineArn", in.StateMachineArn, "Member must have length less than or equal to 2048")
+		return sfn.StartExecutionInput{}, awsapi.Validation("stateMachineArn", in.StateMachineArn, "Member must have length less than or equal to 2048")
 	}
-	name := ""
+	out := sfn.StartExecutionInput{StateMachineArn: *in.StateMachineArn, Input: "{}"}
 	if in.Name != nil {
-		name = *in.Name
-		if len([]rune(name)) > sfn.MaxNameLength {
-			return nil, awsapi.Validation("name", in.Name, "Member must have length less than or equal to "+strconv.Itoa(sfn.MaxNameLength))
+		out.Name = *in.Name
+		if len([]rune(out.Name)) > sfn.MaxNameLength {
+			return out, awsapi.Validation("name", in.Name, "Member must have length less than or equal to "+strconv.Itoa(sfn.MaxNameLength))
 		}
-		if !sfn.ValidName(name) {
-			return nil, awsapi.NewError(awsapi.SFNInvalidName, "Invalid Name: '%s'", name)
+		if !sfn.ValidName(out.Name) {
+			return out, awsapi.NewError(awsapi.SFNInvalidName, "Invalid Name: '%s'", out.Name)
 		}
 	}
-	input := "{}"
 	if in.Input != nil {
-		input = *in.Input
-		if len(input) > sfn.MaxInputBytes {
-			return nil, awsapi.Validation("input", nil, "Member must have length less than or equal to "+strconv.Itoa(sfn.MaxInputBytes))
+		out.Input = *in.Input
+		if len(out.Input) > sfn.MaxInputBytes {
+			return out, awsapi.Validation("input", nil, "Member must have length less than or equal to "+strconv.Itoa(sfn.MaxInputBytes))
 		}
-		if !json.Valid([]byte(input)) {
-			return nil, awsapi.NewError(awsapi.SFNInvalidExecutionInput, "Invalid State Machine Execution Input: 'input is not valid JSON'")
+		if !json.Valid([]byte(out.Input)) {
+			return out, awsapi.NewError(awsapi.SFNInvalidExecutionInput, "Invalid State Machine Execution Input: 'input is not valid JSON'")
 		}
 	}
-	arn, start, err := a.svc.StartExecution(ctx, sfn.StartExecutionInput{
-		StateMachineArn: *in.StateMachineArn, Name: name, Input: input, TraceHeader: in.TraceHeader})
+	if in.TraceHeader != nil {
+		if err := maxLen("traceHeader", in.TraceHeader, 256, false); err != nil {
+			return out, err
+		}
+		out.TraceHeader = *in.TraceHeader
+	}
+	return out, nil
+}
+
+func (a *API) startExecution(ctx context.Context, r *awsapi.Request, in *startExecutionInput) (*startExecutionOutput, error) {
+	sin, err := checkStart(in)
 	if err != nil {
-		return nil, serviceError(err, *in.StateMachineArn)
+		return nil, err
 	}
-	return &startExecutionOutput{ExecutionArn: arn, StartDate: epoch(start)}, nil
+	execArn, start, err := a.svc.StartExecution(ctx, sin)
+	if err != nil {
+		return nil, serviceError(err)
+	}
+	return &startExecutionOutput{ExecutionArn: execArn, StartDate: epoch(start)}, nil
 }

@@ -50,6 +50,11 @@ func Exercise(t *testing.T, newStore func(t *testing.T) store.Store) {
 		exerciseStateMachine(t, setup)
 	})
 
+	t.Run("Execution", func(t *testing.T) {
+		t.Parallel()
+		exerciseExecution(t, setup)
+	})
+
 	t.Run("Close", func(t *testing.T) {
 		t.Parallel()
 
@@ -63,6 +68,10 @@ func Exercise(t *testing.T, newStore func(t *testing.T) store.Store) {
 			_, err = s.FunctionCreate(ctx, newFunctionParams(account1, region1, "f"))
 			require.ErrorIs(t, err, store.ErrClosed)
 			require.ErrorIs(t, s.Ping(ctx), store.ErrClosed)
+			_, err = s.HistoryAppend(ctx, &store.HistoryAppendParams{})
+			require.ErrorIs(t, err, store.ErrClosed)
+			_, err = s.ExecutionClaimDue(ctx, &store.ExecutionClaimDueParams{Owner: "me"})
+			require.ErrorIs(t, err, store.ErrClosed)
 		})
 
 		t.Run("ConcurrentClose", func(t *testing.T) {

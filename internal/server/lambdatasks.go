@@ -1,0 +1,44 @@
+package server
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/gureum-dev/gureum/internal/awsapi/lambdaapi"
+	"github.com/gureum-dev/gureum/internal/lambda"
+	"github.com/gureum-dev/gureum/internal/sfn"
+	"github.com/gureum-dev/gureum/internal/sfntask"
+)
+
+// lambdaTasks lets Step Functions' Lambda tasks call the Lambda service in
+// process (sfn declares the interface; it never imports lambda).
+type lambdaTasks struct {
+	svc *lambda.Service
+}
+
+var _ sfn.Lambda = lambdaTasks{}
+
+func (l lambdaTasks) InvokeFunction(ctx context.Context, req *sfn.LambdaRequest) (*sfntask.LambdaReply, *sfntask.LambdaAPIError, error) {
+	reqID := uuid.NewString()
+	ref, err := lambda.ParseFunctionRef(req.Call.FunctionName)
+	if err != nil {
+		return nil, &sfntask.LambdaAPIError{StatusCode: 400, Code: "ValidationException", RequestID: reqID,
+			Message: "1 validation error detected: Value '" + req.Call.FunctionName + "' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: " + lambda.FunctionNamePattern}, nil
+	}
+	if req.Call.Qualifier != "" {
+		ref.Qualifier = req.Call.Qualifier
+	}
+	out, err := l.svc.Invoke(ctx, lambda.Scope{Account: req.Account, Region: req.Region}, &lambda.InvokeInput{
+		Ref: ref, Payload: req.Call.Payload, InvocationType: req.Call.InvocationType, LogType: req.Call.LogType,
+		ClientContext: req.Call.ClientContext})
+	if err != nil {
+		if ae := lambdaapi.AsAPIError(err); ae != nil {
+			return nil, &sfntask.LambdaAPIError{StatusCode: ae.Kind.Status, Code: ae.Kind.Code, Message: ae.Message, RequestID: reqID}, nil
+		}
+		return nil, nil, err
+	}
+	return &sfntask.LambdaReply{StatusCode: out.StatusCode, Payload: out.Payload, FunctionError: out.FunctionError,
+		ExecutedVersion: out.ExecutedVersion, RequestID: reqID, Date: time.Now()}, nil, nil
+}
