@@ -299,6 +299,9 @@ func (s *Service) invokeSync(ctx context.Context, sc Scope, reserved *int, cfg *
 		return nil, fmt.Errorf("invoke %s: %w", cfg.FunctionArn, ierr)
 	}
 	maxMem, _ := env.sb.MaxMemoryBytes()
+	if in.LogType == "Tail" {
+		env.sink.settle(time.Millisecond, 20*time.Millisecond) // the tail should hold the last lines
+	}
 	lines := env.sink.take()
 	logs := s.reportLines(reqID, cfg, lines, dur, maxMem, env, cold, res)
 	if broken {

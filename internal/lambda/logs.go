@@ -3,6 +3,7 @@ package lambda
 import (
 	"bytes"
 	"sync"
+	"time"
 )
 
 // lineSink collects an environment's output. Lines written while an
@@ -14,6 +15,26 @@ type lineSink struct {
 	lines   [][]byte
 	max     int // lines kept between takes; older ones are dropped
 	dropped int
+	writes  int // count of Write calls, to see when output has settled
+}
+
+// settle waits until no output has arrived for quiet (at most limit): a
+// runtime may answer before the pipe carrying its last log lines is read.
+func (s *lineSink) settle(quiet, limit time.Duration) {
+	deadline := time.Now().Add(limit)
+	s.mu.Lock()
+	last := s.writes
+	s.mu.Unlock()
+	for time.Now().Before(deadline) {
+		time.Sleep(quiet)
+		s.mu.Lock()
+		now := s.writes
+		s.mu.Unlock()
+		if now == last {
+			return
+		}
+		last = now
+	}
 }
 
 func newLineSink() *lineSink { return &lineSink{max: 10000} }
@@ -21,6 +42,7 @@ func newLineSink() *lineSink { return &lineSink{max: 10000} }
 func (s *lineSink) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.writes++
 	n := len(p)
 	for len(p) > 0 {
 		i := bytes.IndexByte(p, '\n')

@@ -45,6 +45,11 @@ var benchFunctions = []struct {
 	{"python3.11", "python3.11", "handler.handler", pythonEcho},
 	{"python3.12", "python3.12", "handler.handler", pythonEcho},
 	{"python3.13", "python3.13", "handler.handler", pythonEcho},
+	{"java17", "java17", "Echo::handleRequest", javaEchoClass},
+	{"java17-source", "java17", "Echo::handleRequest", javaEchoSource},
+	{"ruby", "ruby3.3", "function.handler", rubyEcho},
+	{"dotnet8", "dotnet8", "Echo::Echo.Echo::Handler", dotnetEchoDll},
+	{"dotnet8-source", "dotnet8", "Echo::Echo.Echo::Handler", dotnetEchoSource},
 }
 
 func pythonEcho(*testing.B) map[string]string {

@@ -11,6 +11,21 @@
 //     python3.11 to python3.13, run by the host's real python3.X binary
 //     (never a version manager's shim), the same minor version when the host
 //     has it, else the host's python3 (Runtime.Note says so);
+//   - java/ for java17 and java21: gureum.Bootstrap and our own copy of
+//     aws-lambda-java-core's com.amazonaws.services.lambda.runtime
+//     interfaces (so functions compile unmodified), compiled by the host
+//     JDK's javac at Materialize into runtime.jar and run by that JDK's java
+//     (the same major version when the host has it, else java in PATH, with
+//     a Note). Functions are classes or lib/*.jar in /var/task, or .java
+//     sources that the runtime client compiles at its first start into
+//     java.io.tmpdir;
+//   - ruby/bootstrap.rb for ruby3.2 to ruby3.4, run by the host's ruby
+//     (Debian bookworm's is 3.1: Runtime.Note says so);
+//   - dotnet/ for dotnet8, run by Mono when the host has no .NET SDK (a
+//     Note says so): bootstrap.exe and Amazon.Lambda.Core.dll compiled by
+//     Mono's mcs at Materialize. Functions are .dll files in /var/task, or
+//     .cs sources that the runtime client compiles with mcs at its first
+//     start into the temporary directory;
 //   - nothing for provided.al2023 and provided.al2: the function's own
 //     executable /var/task/bootstrap is the runtime client (a Go binary
 //     built with github.com/aws/aws-lambda-go works unmodified; so does any
@@ -104,9 +119,10 @@ type Runtime struct {
 
 	entry string // the runtime client's file name in the runtime directory
 	files map[string][]byte
+	build *build // a runtime client compiled at Materialize (Java, .NET)
 }
 
-//go:embed node/index.cjs python/bootstrap.py python/bootstrap_main.py
+//go:embed node/index.cjs python/bootstrap.py python/bootstrap_main.py ruby/bootstrap.rb java dotnet
 var embedded embed.FS
 
 func mustRead(name string) []byte {
@@ -123,10 +139,12 @@ var (
 		"bootstrap.py":      mustRead("python/bootstrap.py"),
 		"bootstrap_main.py": mustRead("python/bootstrap_main.py"),
 	}
+	rubyClient = map[string][]byte{"bootstrap.rb": mustRead("ruby/bootstrap.rb")}
 )
 
 // Files returns the runtime client's files, by name within the runtime
-// directory. Empty for provided runtimes.
+// directory. Empty for provided runtimes, and for Java and .NET, whose
+// runtime clients Materialize compiles.
 func (r *Runtime) Files() map[string][]byte { return r.files }
 
 // Materialize writes the runtime client's files into dir (created 0755,
@@ -136,11 +154,25 @@ func (r *Runtime) Files() map[string][]byte { return r.files }
 // there with the runtime's interpreter (the sandbox binds dir read-only, so
 // Python could not cache it itself); if that fails, Python compiles the
 // runtime at every start instead (7 ms slower).
+//
+// For Java it writes runtime.jar, the runtime client and gureum's copy of
+// aws-lambda-java-core's interfaces compiled by the host's javac; for .NET,
+// bootstrap.exe and Amazon.Lambda.Core.dll compiled by Mono's mcs. Both
+// are compiled once per content hash of their sources and compiler, then
+// cached in memory and under the user's cache directory.
 func (r *Runtime) Materialize(dir string) error {
-	if len(r.files) == 0 {
+	files := r.files
+	if r.build != nil {
+		f, err := r.build.files()
+		if err != nil {
+			return fmt.Errorf("materialize %s: compile the runtime client: %w", r.ID, err)
+		}
+		files = f
+	}
+	if len(files) == 0 {
 		return nil
 	}
-	if err := r.writeFiles(dir); err != nil {
+	if err := r.writeFiles(dir, files); err != nil {
 		return err
 	}
 	if r.Family == FamilyPython && r.Interpreter != "" && !r.bytecodeFresh(dir) {
@@ -165,11 +197,11 @@ func (r *Runtime) bytecodeFresh(dir string) bool {
 	return err == nil && !pyc.ModTime().Before(src.ModTime())
 }
 
-func (r *Runtime) writeFiles(dir string) error {
+func (r *Runtime) writeFiles(dir string, files map[string][]byte) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("materialize %s: %w", r.ID, err)
 	}
-	for name, content := range r.files {
+	for name, content := range files {
 		p := filepath.Join(dir, name)
 		if old, err := os.ReadFile(p); err == nil && bytes.Equal(old, content) {
 			continue
@@ -207,6 +239,14 @@ const (
 //     the heap sized from the memory size as AWS's bootstrap does;
 //   - python: python3.X -S -u <runtime>/bootstrap_main.py (-S: see
 //     python/bootstrap.py);
+//   - java: java -Xmx<85% of the memory size>m -XX:+UseSerialGC
+//     -XX:TieredStopAtLevel=1 -Xshare:auto -XX:+ExitOnOutOfMemoryError
+//     -Djava.net.preferIPv4Stack=true -cp <runtime>/runtime.jar
+//     gureum.Bootstrap (AWS's JVM defaults for a fast start);
+//   - ruby: ruby --disable-gems <runtime>/bootstrap.rb (it loads RubyGems
+//     itself when the function needs it: see ruby/bootstrap.rb);
+//   - dotnet: mono --debug <runtime>/bootstrap.exe (--debug: file names
+//     and line numbers in stack traces, as .NET gives with a .pdb);
 //   - provided: <task>/bootstrap.
 //
 // As on Lambda's managed runtimes (not provided ones), a function's
@@ -234,6 +274,18 @@ func (r *Runtime) command(s *Start) []string {
 		return append(args, filepath.Join(s.runtimeDir(), r.entry))
 	case FamilyPython:
 		return []string{interp, "-S", "-u", filepath.Join(s.runtimeDir(), r.entry)}
+	case FamilyJava:
+		memory := s.MemoryMB
+		if memory == 0 {
+			memory = 128
+		}
+		return []string{interp, "-Xmx" + strconv.Itoa(memory*85/100) + "m", "-XX:+UseSerialGC",
+			"-XX:TieredStopAtLevel=1", "-Xshare:auto", "-XX:+ExitOnOutOfMemoryError",
+			"-Djava.net.preferIPv4Stack=true", "-cp", filepath.Join(s.runtimeDir(), r.entry), "gureum.Bootstrap"}
+	case FamilyRuby:
+		return []string{interp, "--disable-gems", filepath.Join(s.runtimeDir(), r.entry)}
+	case FamilyDotnet:
+		return []string{interp, "--debug", filepath.Join(s.runtimeDir(), r.entry)}
 	default:
 		return []string{filepath.Join(s.taskRoot(), "bootstrap")}
 	}

@@ -11,17 +11,25 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func TestForUnknownAndPlaceholders(t *testing.T) {
+func TestForUnknownAndMissingToolchains(t *testing.T) {
 	t.Parallel()
 	_, err := For("cobol1.0")
 	require.ErrorIs(t, err, ErrUnknownRuntime)
 
-	for _, id := range []string{"java17", "java21", "ruby3.2", "ruby3.3", "dotnet8"} {
-		_, err := For(id)
+	empty := &Host{PATH: t.TempDir(), PyenvRoots: []string{}, JVMRoot: "-"}
+	for id, reason := range map[string]string{
+		"java17":  "no JDK found",
+		"java21":  "no JDK found",
+		"ruby3.2": "ruby not found in PATH",
+		"ruby3.3": "ruby not found in PATH",
+		"ruby3.4": "ruby not found in PATH",
+		"dotnet8": "no .NET 8 SDK, and mono not found in PATH",
+	} {
+		_, err := empty.For(id)
 		require.ErrorIs(t, err, ErrUnavailable, id)
 		var ue *UnavailableError
 		require.True(t, errors.As(err, &ue))
-		require.Contains(t, ue.Error(), "runtime "+id+" is not available on this host: no gureum runtime client")
+		require.Contains(t, ue.Error(), "runtime "+id+" is not available on this host: "+reason)
 	}
 }
 
@@ -41,7 +49,7 @@ func TestAvailable(t *testing.T) {
 		}
 	}
 	require.Equal(t, []string{"nodejs20.x", "nodejs22.x", "python3.11", "python3.12", "python3.13",
-		"provided.al2023", "provided.al2", "java17", "java21", "ruby3.2", "ruby3.3", "dotnet8"}, ids)
+		"provided.al2023", "provided.al2", "java17", "java21", "ruby3.2", "ruby3.3", "ruby3.4", "dotnet8"}, ids)
 }
 
 // TestHostDiscovery builds a fake host: a PATH with a pyenv-style shim, a

@@ -69,7 +69,8 @@ func IsReserved(key string) bool { return slices.Contains(reservedEnv, key) }
 
 // Environ returns the environment of the runtime process, as "KEY=value"
 // strings sorted by key: Lambda's variables (with paths from s), the
-// runtime's own (AWS_EXECUTION_ENV, NODE_PATH, PYTHONPATH), then
+// runtime's own (AWS_EXECUTION_ENV, NODE_PATH, PYTHONPATH, GEM_PATH,
+// RUBYLIB), then
 // s.Environment and s.Service.
 func (r *Runtime) Environ(s *Start) []string {
 	rt, task := s.runtimeDir(), s.taskRoot()
@@ -120,6 +121,13 @@ func (r *Runtime) Environ(s *Start) []string {
 	case FamilyPython:
 		env["AWS_EXECUTION_ENV"] = "AWS_Lambda_" + r.ID
 		env["PYTHONPATH"] = rt
+	case FamilyJava, FamilyDotnet:
+		env["AWS_EXECUTION_ENV"] = "AWS_Lambda_" + r.ID
+	case FamilyRuby:
+		abi := minorOf(r.Version) + ".0" // the host Ruby's gem directory name
+		env["AWS_EXECUTION_ENV"] = "AWS_Lambda_" + r.ID
+		env["GEM_PATH"] = strings.Join([]string{task + "/vendor/bundle/ruby/" + abi, "/opt/ruby/gems/" + abi}, ":")
+		env["RUBYLIB"] = strings.Join([]string{task, rt + "/lib", "/opt/ruby/lib"}, ":")
 	}
 	for k, v := range s.Environment {
 		if !IsReserved(k) {

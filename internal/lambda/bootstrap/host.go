@@ -34,11 +34,12 @@ var catalogue = []known{
 	{id: "python3.13", family: FamilyPython, version: "3.13"},
 	{id: "provided.al2023", family: FamilyProvided},
 	{id: "provided.al2", family: FamilyProvided},
-	{id: "java17", family: FamilyJava, version: "17", missing: "no gureum runtime client for Java yet"},
-	{id: "java21", family: FamilyJava, version: "21", missing: "no gureum runtime client for Java yet"},
-	{id: "ruby3.2", family: FamilyRuby, version: "3.2", missing: "no gureum runtime client for Ruby yet"},
-	{id: "ruby3.3", family: FamilyRuby, version: "3.3", missing: "no gureum runtime client for Ruby yet"},
-	{id: "dotnet8", family: FamilyDotnet, version: "8", missing: "no gureum runtime client for .NET yet"},
+	{id: "java17", family: FamilyJava, version: "17"},
+	{id: "java21", family: FamilyJava, version: "21"},
+	{id: "ruby3.2", family: FamilyRuby, version: "3.2"},
+	{id: "ruby3.3", family: FamilyRuby, version: "3.3"},
+	{id: "ruby3.4", family: FamilyRuby, version: "3.4"},
+	{id: "dotnet8", family: FamilyDotnet, version: "8"},
 }
 
 // RuntimeStatus is whether this host can run one runtime identifier.
@@ -54,7 +55,7 @@ type RuntimeStatus struct {
 }
 
 // Host finds runtimes' toolchains on a machine. The zero Host searches
-// $PATH and the usual pyenv roots.
+// $PATH, the usual pyenv roots and /usr/lib/jvm.
 type Host struct {
 	// PATH lists the directories searched for node and python3.X; $PATH
 	// when empty.
@@ -62,12 +63,21 @@ type Host struct {
 	// PyenvRoots are searched for versions/3.X.Y/bin/python3.X; when nil,
 	// $PYENV_ROOT, $HOME/.pyenv and /root/.pyenv.
 	PyenvRoots []string
+	// JVMRoot holds JDKs (one per subdirectory) besides java in PATH;
+	// /usr/lib/jvm when empty, none when "-".
+	JVMRoot string
 
 	once    sync.Once
 	node    *tool
 	nodeErr string
 	pythons []*tool
-	python3 *tool // the host's python3 (first in PATH, shims skipped)
+	python3 *tool   // the host's python3 (first in PATH, shims skipped)
+	javas   []*tool // JDKs: java in PATH first
+	ruby    *tool
+	rubyErr string
+	mono    *tool
+	mcs     string // Mono's mcs.exe
+	monoErr string
 }
 
 // tool is an interpreter found on the host.
@@ -125,6 +135,35 @@ func (h *Host) For(id string) (*Runtime, error) {
 		if t.minor != k.version {
 			r.Note = fmt.Sprintf("%s requested; this host has no Python %s: using Python %s (%s)", id, k.version, t.version, t.path)
 		}
+		return r, nil
+	case FamilyJava:
+		t := h.java(k.version)
+		if t == nil {
+			return nil, &UnavailableError{Runtime: id, Reason: "no JDK found (java with javac beside it, in PATH or " + or(h.JVMRoot, "/usr/lib/jvm") + ")"}
+		}
+		t.fill(r)
+		r.entry, r.build = "runtime.jar", javaBuild(t)
+		if t.minor != k.version {
+			r.Note = fmt.Sprintf("%s requested; this host has no Java %s: using Java %s (%s)", id, k.version, t.version, t.path)
+		}
+		return r, nil
+	case FamilyRuby:
+		if h.ruby == nil {
+			return nil, &UnavailableError{Runtime: id, Reason: h.rubyErr}
+		}
+		h.ruby.fill(r)
+		r.entry, r.files = "bootstrap.rb", rubyClient
+		if h.ruby.minor != k.version {
+			r.Note = fmt.Sprintf("%s requested; this host has no Ruby %s: using Ruby %s (%s)", id, k.version, h.ruby.version, h.ruby.path)
+		}
+		return r, nil
+	case FamilyDotnet:
+		if h.mono == nil {
+			return nil, &UnavailableError{Runtime: id, Reason: h.monoErr}
+		}
+		h.mono.fill(r)
+		r.entry, r.build = "bootstrap.exe", dotnetBuild(h.mono, h.mcs)
+		r.Note = fmt.Sprintf("%s requested; this host has no .NET 8: using Mono %s (%s), C# compiled by mcs", id, h.mono.version, h.mono.path)
 		return r, nil
 	}
 	return nil, &UnavailableError{Runtime: id, Reason: "unsupported runtime family"}
@@ -186,6 +225,9 @@ func (h *Host) discover() {
 	dirs := filepath.SplitList(path)
 	h.discoverNode(dirs)
 	h.discoverPython(dirs)
+	h.discoverJava(dirs)
+	h.discoverRuby(dirs)
+	h.discoverMono(dirs)
 }
 
 func (h *Host) discoverNode(dirs []string) {
