@@ -120,6 +120,13 @@ func (s *Service) SetEndpoint(url string) {
 func (s *Service) Invoke(ctx context.Context, sc Scope, in *InvokeInput) (*InvokeOutput, error) {
 	sc = in.Ref.in(sc)
 	_, doc, err := s.load(ctx, sc, in.Ref.Name)
+	if errors.Is(err, ErrNotFound) { // Invoke names the version it looked for
+		q := in.Ref.Qualifier
+		if q == "" {
+			q = "$LATEST"
+		}
+		return nil, errorf(KindResourceNotFound, "Function not found: %s:%s", FunctionARN(sc, in.Ref.Name), q)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -276,7 +283,7 @@ func (s *Service) invokeSync(ctx context.Context, sc Scope, reserved *int, cfg *
 	}
 	_ = env.sb.ResetMaxMemory()
 	timeout := time.Duration(cfg.Timeout) * time.Second
-	res, ierr := env.api.Invoke(ctx, runtimeapi.Invocation{RequestID: reqID, Payload: in.Payload, Deadline: start.Add(timeout),
+	res, ierr := env.api.Invoke(ctx, runtimeapi.Invocation{RequestID: reqID, Payload: in.Payload, Deadline: start.Add(timeout), Timeout: timeout,
 		FunctionArn: invokedArn, ClientContext: clientCtx})
 	dur := time.Since(start)
 	broken := false

@@ -63,12 +63,12 @@ func LambdaCallFor(inv *asl.Invoke) (LambdaCall, *asl.Result) {
 		return LambdaCall{}, &asl.Result{Error: "States.Runtime",
 			Cause: fmt.Sprintf("An error occurred while executing the state '%s'. The Parameters of a lambda:invoke task must include 'FunctionName'.", inv.StateName)}
 	}
-	c := LambdaCall{FunctionName: name}
+	c := LambdaCall{FunctionName: name, Payload: []byte("{}")}
 	c.Qualifier, _ = params["Qualifier"].(string)
 	c.InvocationType, _ = params["InvocationType"].(string)
 	c.ClientContext, _ = params["ClientContext"].(string)
 	c.LogType, _ = params["LogType"].(string)
-	if p, ok := params["Payload"]; ok {
+	if p, ok := params["Payload"]; ok && p != nil { // a null Payload is sent as {}, as AWS does
 		b, err := marshal(p)
 		if err != nil {
 			return LambdaCall{}, &asl.Result{Error: "States.Runtime", Cause: err.Error()}

@@ -7,13 +7,17 @@ import (
 
 // Invocation is one request for the runtime.
 type Invocation struct {
-	RequestID       string    // Lambda-Runtime-Aws-Request-Id; required
-	Payload         []byte    // the event; empty means {}; must not change while Invoke runs
-	Deadline        time.Time // Lambda-Runtime-Deadline-Ms; zero: the ctx deadline, else 15 minutes from now
-	FunctionArn     string    // Lambda-Runtime-Invoked-Function-Arn (qualified when invoked so)
-	TraceID         string    // Lambda-Runtime-Trace-Id (X-Ray header value)
-	ClientContext   string    // Lambda-Runtime-Client-Context (JSON)
-	CognitoIdentity string    // Lambda-Runtime-Cognito-Identity (JSON)
+	RequestID string    // Lambda-Runtime-Aws-Request-Id; required
+	Payload   []byte    // the event; empty means {}; must not change while Invoke runs
+	Deadline  time.Time // Lambda-Runtime-Deadline-Ms; zero: the ctx deadline, else 15 minutes from now
+	// Timeout is the function's configured timeout, named in the
+	// "Task timed out after N.NN seconds" message; zero: the time from the
+	// start of Invoke to Deadline.
+	Timeout         time.Duration
+	FunctionArn     string // Lambda-Runtime-Invoked-Function-Arn (qualified when invoked so)
+	TraceID         string // Lambda-Runtime-Trace-Id (X-Ray header value)
+	ClientContext   string // Lambda-Runtime-Client-Context (JSON)
+	CognitoIdentity string // Lambda-Runtime-Cognito-Identity (JSON)
 }
 
 // Result is the runtime's answer to an invocation.
@@ -165,7 +169,11 @@ func (s *Server) Invoke(ctx context.Context, inv Invocation) (*Result, error) {
 		s.current = nil
 	}
 	if s.failErr == nil {
-		s.failLocked(&TimeoutError{RequestID: inv.RequestID, Timeout: inv.Deadline.Sub(start), Err: ctx.Err()})
+		timeout := inv.Timeout
+		if timeout == 0 {
+			timeout = inv.Deadline.Sub(start)
+		}
+		s.failLocked(&TimeoutError{RequestID: inv.RequestID, Timeout: timeout, Err: ctx.Err()})
 	}
 	return nil, s.errorFor(inv.RequestID)
 }

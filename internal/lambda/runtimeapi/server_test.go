@@ -367,7 +367,7 @@ func TestTimeout(t *testing.T) {
 	s := setup(t)
 	c := newClient(t, s)
 	start := time.Now()
-	out := invokeAsync(context.Background(), s, Invocation{RequestID: "slow", Deadline: start.Add(200 * time.Millisecond)})
+	out := invokeAsync(context.Background(), s, Invocation{RequestID: "slow", Deadline: start.Add(200 * time.Millisecond), Timeout: 200 * time.Millisecond})
 	c.next() // ... and never answers
 	o := wait(t, out)
 	require.Less(t, time.Since(start), 2*time.Second)
