@@ -55,6 +55,13 @@ check "publish-version" aws "${ep[@]}" lambda publish-version --function-name te
 check "create-alias" aws "${ep[@]}" lambda create-alias --function-name team-picker --name prod --function-version 1
 check "delete-function" aws "${ep[@]}" lambda delete-function --function-name team-picker
 
+# The soccer example: five functions and the machine deployed with the aws CLI, run for each position.
+soccer_out=$("$here/../examples/soccer-training/deploy.sh" "$GUREUM_URL" 2>&1) || true
+check "soccer: 공격수 trains 공격 훈련 then 볼 경합 훈련" grep -qF '공격 훈련\",\"볼 경합 훈련' <<<"$soccer_out"
+check "soccer: 미드필더 trains 패스 훈련 then 프리킥 훈련" grep -qF '패스 훈련\",\"프리킥 훈련' <<<"$soccer_out"
+check "soccer: 수비수 trains 수비 훈련 then 볼 경합 훈련" grep -qF '수비 훈련\",\"볼 경합 훈련' <<<"$soccer_out"
+check "soccer: an unknown position fails as AWS fails it" grep -q 'Failed to transition out of the state' <<<"$soccer_out"
+
 out=$(curl -s "$GUREUM_URL/_gureum/health")
 check "health answers" json_eq 'd["status"]' '"ok"' "$out"
 check "metrics answer" bash -c "curl -sf '$GUREUM_URL/metrics' | grep -q gureum_api_requests_total"

@@ -22,7 +22,7 @@ import (
 
 func init() {
 	register("sfn", command{
-		summary: "Step Functions: sfn run DEF.json (in-process), sfn validate DEF.json",
+		summary: "Step Functions: sfn run|validate DEF.json (in-process); sfn create|start|history|list|describe (server)",
 		run:     runSFN,
 	})
 }
@@ -37,8 +37,10 @@ func runSFN(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return sfnRun(ctx, args[1:], stdout, stderr)
 	case "validate":
 		return sfnValidate(args[1:], stdout, stderr)
+	case "create", "start", "history", "list", "describe":
+		return sfnRemote(ctx, args[0], args[1:], stdout, stderr)
 	default:
-		fmt.Fprintf(stderr, "gureum sfn: unknown subcommand %q (have: run, validate)\n", args[0])
+		fmt.Fprintf(stderr, "gureum sfn: unknown subcommand %q (have: run, validate, create, start, history, list, describe)\n", args[0])
 		return exitError
 	}
 }

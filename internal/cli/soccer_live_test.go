@@ -48,4 +48,35 @@ func TestSFNRunSoccerAgainstGureum(t *testing.T) {
 		require.Equal(t, "SUCCEEDED", r.Status, stdout)
 		require.Equal(t, want, r.Output.Completed, pos)
 	}
+
+	// The same machine deployed on the server, run durably.
+	code, out, stderr := runCLI(t, "sfn", "create", "축구-유소년-자동-훈련-시스템", soccer+"definition.json", "--endpoint", url)
+	require.Equal(t, 0, code, stderr)
+	require.Contains(t, out, "arn:aws:states:us-east-1:000000000000:stateMachine:축구-유소년-자동-훈련-시스템")
+	code, out, _ = runCLI(t, "sfn", "list", "--endpoint", url)
+	require.Equal(t, 0, code)
+	require.Contains(t, out, "축구-유소년-자동-훈련-시스템")
+	code, out, stderr = runCLI(t, "sfn", "start", "축구-유소년-자동-훈련-시스템", "--input", `{"TraningType":"미드필더","player":"서연"}`,
+		"--name", "서연-1", "--wait", "--endpoint", url)
+	require.Equal(t, 0, code, stderr)
+	require.JSONEq(t, `{"TraningType":"미드필더","player":"서연","completed":["패스 훈련","프리킥 훈련"]}`, out)
+	execArn := "arn:aws:states:us-east-1:000000000000:execution:축구-유소년-자동-훈련-시스템:서연-1"
+	code, out, stderr = runCLI(t, "sfn", "history", execArn, "--endpoint", url)
+	require.Equal(t, 0, code, stderr)
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	for i, l := range lines {
+		var e struct {
+			ID   int    `json:"id"`
+			Type string `json:"type"`
+		}
+		require.NoError(t, json.Unmarshal([]byte(l), &e))
+		require.Equal(t, i+1, e.ID)
+	}
+	require.Contains(t, lines[len(lines)-1], "ExecutionSucceeded")
+	code, _, stderr = runCLI(t, "sfn", "start", "축구-유소년-자동-훈련-시스템", "--input", `{"TraningType":"골키퍼"}`, "--wait", "--endpoint", url)
+	require.Equal(t, 1, code)
+	require.Contains(t, stderr, "FAILED: States.Runtime")
+	code, out, _ = runCLI(t, "sfn", "describe", execArn, "--endpoint", url)
+	require.Equal(t, 0, code)
+	require.Contains(t, out, `"status": "SUCCEEDED"`)
 }
