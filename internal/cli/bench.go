@@ -8,20 +8,27 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/gureum-dev/gureum/internal/awsapi/sfnapi"
+	"github.com/gureum-dev/gureum/internal/config"
+	"github.com/gureum-dev/gureum/internal/server"
+	"github.com/gureum-dev/gureum/internal/sfn"
 )
 
 func init() {
 	register("bench", command{
-		summary: "benchmarks: bench startup (exec to first answered API call, idle RSS)",
+		summary: "benchmarks: bench startup (exec to first API answer, idle RSS); bench sfn (durable transitions/s, Express latency)",
 		run:     runBench,
 	})
 }
@@ -34,8 +41,10 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	switch args[0] {
 	case "startup":
 		return benchStartup(ctx, args[1:], stdout, stderr)
+	case "sfn":
+		return benchSFN(ctx, args[1:], stdout, stderr)
 	default:
-		fmt.Fprintf(stderr, "gureum bench: unknown benchmark %q (have: startup)\n", args[0])
+		fmt.Fprintf(stderr, "gureum bench: unknown benchmark %q (have: startup, sfn)\n", args[0])
 		return exitError
 	}
 }
@@ -185,4 +194,68 @@ func readRSS(pid int) (float64, error) {
 		}
 	}
 	return 0, fmt.Errorf("no VmRSS in /proc/%d/status", pid)
+}
+
+// benchSFN measures durable Standard executions (transitions/s, every step
+// committed) and Express StartSyncExecution latency over HTTP.
+func benchSFN(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("gureum bench sfn", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	storeURL := fs.String("store", "", "a postgres:// URL to measure PostgreSQL (in a new schema gureum_bench_N, left for you to drop); default SQLite in a temp dir")
+	executions := fs.Int("executions", 1000, "concurrent Standard executions")
+	states := fs.Int("states", 20, "Pass states per Standard execution")
+	express := fs.Int("express", 2000, "StartSyncExecution calls (5-Pass Express machine); 0 skips")
+	if err := fs.Parse(args); err != nil {
+		return exitError
+	}
+	dir, err := os.MkdirTemp("", "gureum-bench-sfn-")
+	if err != nil {
+		fmt.Fprintln(stderr, "gureum bench sfn:", err)
+		return exitError
+	}
+	defer os.RemoveAll(dir)
+	cfg := config.Default(os.Getenv)
+	cfg.DataDir, cfg.Addr, cfg.LogLevel = dir, "127.0.0.1:0", slog.LevelError
+	if *storeURL != "" {
+		sep := "?"
+		if strings.Contains(*storeURL, "?") {
+			sep = "&"
+		}
+		cfg.Store = *storeURL + sep + fmt.Sprintf("search_path=gureum_bench_%d", time.Now().UnixNano())
+	}
+	st, err := server.OpenStore(ctx, cfg)
+	if err != nil {
+		fmt.Fprintln(stderr, "gureum bench sfn:", err)
+		return exitError
+	}
+	res, err := sfn.BenchStandard(ctx, st, sfn.BenchOptions{Executions: *executions, States: *states,
+		Service: sfn.Options{WaitScale: 1, TakeOver: true}})
+	_ = st.Close()
+	if err != nil {
+		fmt.Fprintln(stderr, "gureum bench sfn:", err)
+		return exitError
+	}
+	fmt.Fprintf(stdout, "standard (%s): %d executions x %d Pass states: %d transitions in %s = %.0f durable transitions/s (%d group commits)\n",
+		res.Driver, res.Executions, *states, res.Transitions, res.Elapsed.Round(time.Millisecond), res.PerSecond, res.Commits)
+	if *express == 0 {
+		return exitOK
+	}
+	cfg.Store, cfg.DataDir = "", filepath.Join(dir, "express")
+	srv, err := server.New(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err == nil {
+		err = srv.Start()
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "gureum bench sfn:", err)
+		return exitError
+	}
+	defer srv.Shutdown(context.Background())
+	lat, err := sfnapi.BenchExpress(ctx, "http://"+srv.Addr(), *express, 5)
+	if err != nil {
+		fmt.Fprintln(stderr, "gureum bench sfn:", err)
+		return exitError
+	}
+	fmt.Fprintf(stdout, "express StartSyncExecution (5 Pass states, HTTP, one client): %d calls, p50 %s, p90 %s, p99 %s, %.0f/s\n",
+		lat.Requests, lat.P50.Round(time.Microsecond), lat.P90.Round(time.Microsecond), lat.P99.Round(time.Microsecond), lat.PerSecond)
+	return exitOK
 }

@@ -53,7 +53,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*Server, err
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	st, err := openStore(ctx, cfg)
+	st, err := OpenStore(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -102,7 +102,9 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*Server, err
 	return s, nil
 }
 
-func openStore(ctx context.Context, cfg config.Config) (store.Store, error) {
+// OpenStore opens the store cfg names: PostgreSQL for a postgres:// URL,
+// else SQLite in the data directory.
+func OpenStore(ctx context.Context, cfg config.Config) (store.Store, error) {
 	if cfg.Store != "" {
 		dsn, schema := splitSchema(cfg.Store)
 		st, err := pgstore.Open(ctx, dsn, &pgstore.Options{Schema: schema})
