@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -14,12 +13,12 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/gureum-dev/gureum/internal/awsapi/sigv4"
+	"github.com/gureum-dev/gureum/internal/awsclient"
 )
 
 // sfnClient calls the Step Functions JSON 1.0 API of a running gureum.
 type sfnClient struct {
-	endpoint, region string
+	aws awsclient.Client
 }
 
 type sfnError struct {
@@ -34,24 +33,8 @@ func (c *sfnClient) call(ctx context.Context, op string, in, out any) error {
 	if err != nil {
 		return err
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimRight(c.endpoint, "/")+"/", bytes.NewReader(body))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/x-amz-json-1.0")
-	req.Header.Set("X-Amz-Target", "AWSStepFunctions."+op)
-	key, secret := os.Getenv("AWS_ACCESS_KEY_ID"), os.Getenv("AWS_SECRET_ACCESS_KEY")
-	if key == "" {
-		key, secret = "test", "test"
-	}
-	sr := &sigv4.Request{Method: req.Method, RawPath: "/", Host: req.URL.Host, Header: req.Header, Body: body}
-	req.Header.Set("Authorization", sigv4.Authorize(sr, key, secret, c.region, "states", time.Now()))
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(resp.Body)
+	h := http.Header{"Content-Type": {"application/x-amz-json-1.0"}, "X-Amz-Target": {"AWSStepFunctions." + op}}
+	resp, raw, err := c.aws.Send(ctx, "states", http.MethodPost, "/", nil, h, body)
 	if err != nil {
 		return err
 	}
@@ -248,7 +231,9 @@ func sfnRemote(ctx context.Context, sub string, args []string, stdout, stderr io
 		}
 		return exitError
 	}
-	if err := run(&sfnClient{endpoint: *endpoint, region: *region}, pos); err != nil {
+	c := &sfnClient{aws: awsclient.Client{Endpoint: *endpoint, Region: *region,
+		AccessKeyID: os.Getenv("AWS_ACCESS_KEY_ID"), SecretKey: os.Getenv("AWS_SECRET_ACCESS_KEY")}}
+	if err := run(c, pos); err != nil {
 		if !errors.Is(err, errFunction) {
 			fmt.Fprintf(stderr, "gureum sfn %s: %v\n", sub, err)
 		}

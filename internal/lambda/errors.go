@@ -48,5 +48,4 @@ func validationError(field string, value any, constraint string) *Error {
 // Kinds as sentinels for errors.Is.
 var (
 	ErrNotFound = &Error{Kind: KindResourceNotFound}
-	ErrConflict = &Error{Kind: KindResourceConflict}
 )

@@ -292,11 +292,7 @@ func (s *Service) invokeSync(ctx context.Context, sc Scope, reserved *int, cfg *
 	case ierr == nil:
 	case errors.As(ierr, &fe):
 		broken = true
-		res = fe.Result()
-		var te *runtimeapi.TimeoutError
-		if errors.As(ierr, &te) {
-			res.Payload = errorJSON("Sandbox.Timedout", fmt.Sprintf("RequestId: %s Error: Task timed out after %.2f seconds", reqID, timeout.Seconds()))
-		}
+		res = fe.Result() // a timeout reads "Task timed out after N.NN seconds" with the configured timeout
 		var ee *runtimeapi.ExitError
 		if errors.As(ierr, &ee) && env.sb.ExitStatus().OOMKilled {
 			res.Payload = errorJSON("Runtime.OutOfMemory", fmt.Sprintf("RequestId: %s Error: Runtime exited with error: %s", reqID, env.sb.ExitStatus()))
@@ -338,7 +334,7 @@ func (s *Service) reportLines(reqID string, cfg *FunctionConfiguration, lines []
 		b.Write(l)
 		b.WriteByte('\n')
 	}
-	if res != nil && res.ErrorType == "Sandbox.Timedout" || bytes.Contains(res.Payload, []byte(`"Sandbox.Timedout"`)) {
+	if res.ErrorType == runtimeapi.ErrorTypeSandboxTimedout {
 		fmt.Fprintf(&b, "%s %s Task timed out after %.2f seconds\n", time.Now().UTC().Format("2006-01-02T15:04:05.000Z"), reqID, float64(cfg.Timeout))
 	}
 	fmt.Fprintf(&b, "END RequestId: %s\n", reqID)

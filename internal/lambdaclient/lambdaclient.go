@@ -1,21 +1,18 @@
 // Package lambdaclient is a small client for the Lambda Invoke API of any
 // Lambda-compatible endpoint (gureum itself, LocalStack, AWS), signed with
-// SigV4. gureum's in-process runners use it where the full AWS SDK would be
+// SigV4 through awsclient. gureum's in-process runners use it where the full AWS SDK would be
 // needless weight in the binary.
 package lambdaclient
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
-	"github.com/gureum-dev/gureum/internal/awsapi/sigv4"
+	"github.com/gureum-dev/gureum/internal/awsclient"
 )
 
 // Client invokes functions at Endpoint.
@@ -91,37 +88,8 @@ func (c *Client) Invoke(ctx context.Context, r Request) (*Response, error) {
 // Call sends one signed Lambda API request and returns the response and its
 // body; an error status becomes an *APIError.
 func (c *Client) Call(ctx context.Context, method, path string, query url.Values, header http.Header, payload []byte) (*http.Response, []byte, error) {
-	q := query.Encode()
-	u := strings.TrimRight(c.Endpoint, "/") + path
-	if q != "" {
-		u += "?" + q
-	}
-	req, err := http.NewRequestWithContext(ctx, method, u, bytes.NewReader(payload))
-	if err != nil {
-		return nil, nil, err
-	}
-	for k, vs := range header {
-		req.Header[k] = vs
-	}
-	region, key, secret := c.Region, c.AccessKeyID, c.SecretKey
-	if region == "" {
-		region = "us-east-1"
-	}
-	if key == "" {
-		key, secret = "test", "test"
-	}
-	sr := &sigv4.Request{Method: req.Method, RawPath: req.URL.EscapedPath(), Query: req.URL.RawQuery, Host: req.URL.Host, Header: req.Header, Body: payload}
-	req.Header.Set("Authorization", sigv4.Authorize(sr, key, secret, region, "lambda", time.Now()))
-	hc := c.HTTP
-	if hc == nil {
-		hc = http.DefaultClient
-	}
-	resp, err := hc.Do(req)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
+	ac := awsclient.Client{Endpoint: c.Endpoint, Region: c.Region, AccessKeyID: c.AccessKeyID, SecretKey: c.SecretKey, HTTP: c.HTTP}
+	resp, body, err := ac.Send(ctx, "lambda", method, path, query, header, payload)
 	if err != nil {
 		return nil, nil, err
 	}
