@@ -290,10 +290,13 @@ func TestFailedCommits(t *testing.T) {
 		t.Run(driver, func(t *testing.T) {
 			t.Parallel()
 			st := &flakyStore{Store: newStoreFactory(t, driver)(), rate: 0.15}
-			s := New(st, Options{WaitScale: 0.02, LeaseTTL: 150 * time.Millisecond, PollInterval: 10 * time.Millisecond})
+			// A lease of 500 ms (not less): under a loaded CI machine with
+			// -race, shorter leases expired before renewal and executions
+			// bounced between claims until the wait gave up.
+			s := New(st, Options{WaitScale: 0.02, LeaseTTL: 500 * time.Millisecond, PollInterval: 10 * time.Millisecond})
 			defer func() { require.NoError(t, s.Close(context.Background())) }()
 			arns := startLoops(t, s, "loop", 40, 5)
-			waitAll(t, st, arns, 60*time.Second)
+			waitAll(t, st, arns, 120*time.Second)
 			checkHistory(t, st, arns, 5)
 			require.Positive(t, st.failures.Load())
 		})
