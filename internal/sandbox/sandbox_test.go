@@ -467,6 +467,10 @@ func TestOptAndRuntimeDirs(t *testing.T) {
 // TestStartCloseLeaksNothing is not parallel: it counts the process's
 // descriptors and goroutines, which other tests would disturb.
 func TestStartCloseLeaksNothing(t *testing.T) {
+	// Roots are made in os.TempDir; a private TMPDIR keeps sandboxes
+	// started by other packages' tests (go test runs packages in
+	// parallel) out of the count.
+	t.Setenv("TMPDIR", t.TempDir())
 	s, _ := setup(t, "true")
 	countFDs := func() int {
 		ents, err := os.ReadDir("/proc/self/fd")
