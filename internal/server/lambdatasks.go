@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 
 	"github.com/google/uuid"
@@ -26,6 +27,11 @@ func (l lambdaTasks) InvokeFunction(ctx context.Context, req *sfn.LambdaRequest)
 	if err != nil {
 		return nil, &sfntask.LambdaAPIError{StatusCode: 400, Code: "ValidationException", RequestID: reqID,
 			Message: "1 validation error detected: Value '" + req.Call.FunctionName + "' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: " + lambda.FunctionNamePattern}, nil
+	}
+	if p := req.Call.Payload; len(p) > 0 && !json.Valid(p) {
+		// As Lambda's Invoke answers a body that is not JSON.
+		return nil, &sfntask.LambdaAPIError{StatusCode: 400, Code: "InvalidRequestContentException", RequestID: reqID,
+			Message: "Could not parse request body into json: Could not parse payload into json: Unexpected character: was expecting a JSON value"}, nil
 	}
 	if req.Call.Qualifier != "" {
 		ref.Qualifier = req.Call.Qualifier

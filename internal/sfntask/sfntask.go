@@ -68,7 +68,11 @@ func LambdaCallFor(inv *asl.Invoke) (LambdaCall, *asl.Result) {
 	c.InvocationType, _ = params["InvocationType"].(string)
 	c.ClientContext, _ = params["ClientContext"].(string)
 	c.LogType, _ = params["LogType"].(string)
-	if p, ok := params["Payload"]; ok && p != nil { // a null Payload is sent as {}, as AWS does
+	if s, ok := params["Payload"].(string); ok {
+		// A string Payload is the request body itself, as the SDK's blob
+		// is: "true" invokes with true, "{}" with {}.
+		c.Payload = []byte(s)
+	} else if p, ok := params["Payload"]; ok && p != nil { // a null Payload is sent as {}, as AWS does
 		b, err := marshal(p)
 		if err != nil {
 			return LambdaCall{}, &asl.Result{Error: "States.Runtime", Cause: err.Error()}
@@ -113,7 +117,17 @@ func LambdaResult(inv *asl.Invoke, reply *LambdaReply, apiErr *LambdaAPIError) a
 		if name == "" {
 			name = "Lambda.Unknown"
 		}
-		return asl.Result{Error: name, Cause: string(reply.Payload)}
+		cause := reply.Payload
+		if inv.Kind != "lambda" {
+			// lambda:invoke re-serialises the function's error compactly
+			// (Python's runtime writes it with ", " and ": "); a function
+			// ARN as Resource keeps the runtime's bytes.
+			var buf bytes.Buffer
+			if json.Compact(&buf, cause) == nil {
+				cause = buf.Bytes()
+			}
+		}
+		return asl.Result{Error: name, Cause: string(cause)}
 	}
 	submitted := inv.Pattern == asl.PatternWaitForTaskToken
 	if inv.Kind == "lambda" {

@@ -183,34 +183,34 @@ func TestPythonErrors(t *testing.T) {
 		{
 			name: "custom exception (conformance)",
 			code: "class CustomException(Exception):\n    message: str\n\n    def __init__(self):\n        self.message = \"CustomException message\"\n\n\ndef handler(event, context):\n    raise CustomException()\n",
-			want: `{"errorMessage":"","errorType":"CustomException","requestId":"ID","stackTrace":["  File \"TASK/handler.py\", line 9, in handler\n    raise CustomException()\n"]}`,
+			want: `{"errorMessage": "", "errorType": "CustomException", "requestId": "ID", "stackTrace": ["  File \"TASK/handler.py\", line 9, in handler\n    raise CustomException()\n"]}`,
 			typ:  "CustomException",
 			log:  "[ERROR] CustomException\rTraceback (most recent call last):\r\u00a0\u00a0File \"TASK/handler.py\", line 9, in handler\r\u00a0\u00a0\u00a0\u00a0raise CustomException()\n",
 		},
 		{
 			name: "exception (conformance)",
 			code: "def handler(event, context):\n    raise Exception(\"Some exception was raised.\")\n",
-			want: `{"errorMessage":"Some exception was raised.","errorType":"Exception","requestId":"ID","stackTrace":["  File \"TASK/handler.py\", line 2, in handler\n    raise Exception(\"Some exception was raised.\")\n"]}`,
+			want: `{"errorMessage": "Some exception was raised.", "errorType": "Exception", "requestId": "ID", "stackTrace": ["  File \"TASK/handler.py\", line 2, in handler\n    raise Exception(\"Some exception was raised.\")\n"]}`,
 			typ:  "Exception",
 			log:  "[ERROR] Exception: Some exception was raised.\rTraceback (most recent call last):\r",
 		},
 		{
 			name: "nested frames, no carets",
 			code: "def inner(d):\n    return d['missing']\n\ndef handler(event, context):\n    return inner({})\n",
-			want: `{"errorMessage":"'missing'","errorType":"KeyError","requestId":"ID","stackTrace":["  File \"TASK/handler.py\", line 5, in handler\n    return inner({})\n","  File \"TASK/handler.py\", line 2, in inner\n    return d['missing']\n"]}`,
+			want: `{"errorMessage": "'missing'", "errorType": "KeyError", "requestId": "ID", "stackTrace": ["  File \"TASK/handler.py\", line 5, in handler\n    return inner({})\n", "  File \"TASK/handler.py\", line 2, in inner\n    return d['missing']\n"]}`,
 			typ:  "KeyError",
 		},
 		{
 			name: "marshal error",
 			code: "def handler(event, context):\n    return {'x': object}\n",
-			want: `{"errorMessage":"Unable to marshal response: Object of type type is not JSON serializable","errorType":"Runtime.MarshalError","requestId":"ID","stackTrace":[]}`,
+			want: `{"errorMessage": "Unable to marshal response: Object of type type is not JSON serializable", "errorType": "Runtime.MarshalError", "requestId": "ID", "stackTrace": []}`,
 			typ:  "Runtime.MarshalError",
 			log:  "[ERROR] Runtime.MarshalError: Unable to marshal response: Object of type type is not JSON serializable\rTraceback (most recent call last):\n",
 		},
 		{
 			name: "non-ascii message",
 			code: "def handler(event, context):\n    raise ValueError('caf\\u00e9 \"quoted\"')\n",
-			want: `{"errorMessage":"café \"quoted\"","errorType":"ValueError","requestId":"ID","stackTrace":["  File \"TASK/handler.py\", line 2, in handler\n    raise ValueError('caf\\u00e9 \"quoted\"')\n"]}`,
+			want: `{"errorMessage": "café \"quoted\"", "errorType": "ValueError", "requestId": "ID", "stackTrace": ["  File \"TASK/handler.py\", line 2, in handler\n    raise ValueError('caf\\u00e9 \"quoted\"')\n"]}`,
 			typ:  "ValueError",
 		},
 	} {
@@ -241,31 +241,31 @@ func TestPythonInitErrors(t *testing.T) {
 	}{
 		{
 			name: "module missing", files: map[string]string{"handler.py": "def handler(e, c): pass\n"}, handler: "nope.handler",
-			want: `{"errorMessage":"Unable to import module 'nope': No module named 'nope'","errorType":"Runtime.ImportModuleError","requestId":"","stackTrace":[]}`,
+			want: `{"errorMessage": "Unable to import module 'nope': No module named 'nope'", "errorType": "Runtime.ImportModuleError", "requestId": "", "stackTrace": []}`,
 		},
 		{
 			name: "dependency missing", files: map[string]string{"handler.py": "import requests_not_here\n"}, handler: "handler.handler",
-			want: `{"errorMessage":"Unable to import module 'handler': No module named 'requests_not_here'","errorType":"Runtime.ImportModuleError","requestId":"","stackTrace":[]}`,
+			want: `{"errorMessage": "Unable to import module 'handler': No module named 'requests_not_here'", "errorType": "Runtime.ImportModuleError", "requestId": "", "stackTrace": []}`,
 		},
 		{
 			name: "handler missing", files: map[string]string{"handler.py": "def other(e, c): pass\n"}, handler: "handler.handler",
-			want: `{"errorMessage":"Handler 'handler' missing on module 'handler'","errorType":"Runtime.HandlerNotFound","requestId":"","stackTrace":[]}`,
+			want: `{"errorMessage": "Handler 'handler' missing on module 'handler'", "errorType": "Runtime.HandlerNotFound", "requestId": "", "stackTrace": []}`,
 		},
 		{
 			name: "bad handler", files: map[string]string{"handler.py": ""}, handler: "handler",
-			want: `{"errorMessage":"Bad handler 'handler': not enough values to unpack (expected 2, got 1)","errorType":"Runtime.MalformedHandlerName","requestId":"","stackTrace":[]}`,
+			want: `{"errorMessage": "Bad handler 'handler': not enough values to unpack (expected 2, got 1)", "errorType": "Runtime.MalformedHandlerName", "requestId": "", "stackTrace": []}`,
 		},
 		{
 			name: "built-in module", files: map[string]string{}, handler: "sys.handler",
-			want: `{"errorMessage":"Cannot use built-in module sys as a handler module","errorType":"Runtime.BuiltInModuleConflict","requestId":"","stackTrace":[]}`,
+			want: `{"errorMessage": "Cannot use built-in module sys as a handler module", "errorType": "Runtime.BuiltInModuleConflict", "requestId": "", "stackTrace": []}`,
 		},
 		{
 			name: "syntax error", files: map[string]string{"handler.py": "def handler(e, c)\n    pass\n"}, handler: "handler.handler",
-			want: `{"errorMessage":"Syntax error in module 'handler': expected ':' (handler.py, line 1)","errorType":"Runtime.UserCodeSyntaxError","requestId":"","stackTrace":["  File \"TASK/handler.py\" Line 1\n    def handler(e, c)\n"]}`,
+			want: `{"errorMessage": "Syntax error in module 'handler': expected ':' (handler.py, line 1)", "errorType": "Runtime.UserCodeSyntaxError", "requestId": "", "stackTrace": ["  File \"TASK/handler.py\" Line 1\n    def handler(e, c)\n"]}`,
 		},
 		{
 			name: "exception at import", files: map[string]string{"handler.py": "x = 1\nraise RuntimeError('init failed')\n"}, handler: "handler.handler",
-			want: `{"errorMessage":"init failed","errorType":"RuntimeError","requestId":"","stackTrace":["  File \"TASK/handler.py\", line 2, in <module>\n    raise RuntimeError('init failed')\n"]}`,
+			want: `{"errorMessage": "init failed", "errorType": "RuntimeError", "requestId": "", "stackTrace": ["  File \"TASK/handler.py\", line 2, in <module>\n    raise RuntimeError('init failed')\n"]}`,
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -279,7 +279,7 @@ func TestPythonInitErrors(t *testing.T) {
 				// The frames of importlib come first: keep only the user's.
 				var p struct{ StackTrace []string }
 				require.NoError(t, json.Unmarshal(ie.Payload, &p))
-				require.Contains(t, string(ie.Payload), `"errorMessage":"init failed","errorType":"RuntimeError","requestId":"","stackTrace":[`)
+				require.Contains(t, string(ie.Payload), `"errorMessage": "init failed", "errorType": "RuntimeError", "requestId": "", "stackTrace": [`)
 				require.Equal(t, "  File \""+e.task+"/handler.py\", line 2, in <module>\n    raise RuntimeError('init failed')\n", p.StackTrace[len(p.StackTrace)-1])
 				return
 			}
@@ -399,7 +399,7 @@ func TestPythonUnmarshalError(t *testing.T) {
 		envOptions{handler: "handler.handler"})
 	res := e.mustInvoke(`{not json`)
 	require.Equal(t, runtimeapi.ErrorType("Runtime.UnmarshalError"), res.ErrorType)
-	require.Equal(t, `{"errorMessage":"Unable to unmarshal input: Expecting property name enclosed in double quotes: line 1 column 2 (char 1)","errorType":"Runtime.UnmarshalError","requestId":"`+e.lastID+`","stackTrace":[]}`,
+	require.Equal(t, `{"errorMessage": "Unable to unmarshal input: Expecting property name enclosed in double quotes: line 1 column 2 (char 1)", "errorType": "Runtime.UnmarshalError", "requestId": "`+e.lastID+`", "stackTrace": []}`,
 		string(res.Payload))
 }
 

@@ -89,7 +89,8 @@ def build_fault_result(exc_info, invoke_id):
 # --------------------------------------------------------------------------
 # JSON (lambda_runtime_marshaller.py): responses as Lambda's encoder writes
 # them (", " and ": " separators; non-ASCII kept as is from python3.12 on),
-# error payloads compact, as AWS returns them.
+# error payloads with the same separators (awslambdaric's to_json is
+# json.dumps; Step Functions' recorded causes show these bytes).
 #
 # The json package imports re, enum and functools: a third of this runtime's
 # start-up. Its C accelerator (_json) does the work without them and gives
@@ -187,7 +188,8 @@ class _Encoder(object):
 
 
 _response_encoder = _Encoder((", ", ": "))
-_error_encoder = _Encoder((",", ":"))
+_error_encoder = _Encoder((", ", ": "))  # awslambdaric: json.dumps defaults
+_compact_encoder = _Encoder((",", ":"))  # the JSON [ERROR] log record
 _log_encoder = _Encoder((", ", ": "), ensure_ascii=False)  # JSON log records
 
 
@@ -246,7 +248,7 @@ def log_error(error_result):
     if _LOG_FORMAT_JSON:
         record = {"timestamp": time.strftime(_DATETIME_FORMAT, time.gmtime()), "level": "ERROR"}
         record.update(error_result)
-        _log(to_json(record) + "\n")
+        _log(_compact_encoder.encode(record) + "\n")
         return
     description = "[ERROR]"
     error_type = error_result.get("errorType")
