@@ -209,7 +209,7 @@ func TestResumeAfterCrash(t *testing.T) {
 
 			b := New(st2, Options{WaitScale: 0.05, LeaseTTL: 300 * time.Millisecond, PollInterval: 20 * time.Millisecond})
 			defer func() { require.NoError(t, b.Close(context.Background())) }()
-			waitAll(t, st2, arns, 30*time.Second)
+			waitAll(t, st2, arns, 120*time.Second)
 			checkHistory(t, st2, arns, 6)
 		})
 	}
@@ -230,7 +230,7 @@ func TestTakeOverAtStart(t *testing.T) {
 	st2 := open()
 	b := New(st2, Options{WaitScale: 0.05, LeaseTTL: time.Hour, TakeOver: true, PollInterval: 20 * time.Millisecond})
 	defer func() { require.NoError(t, b.Close(context.Background())) }()
-	waitAll(t, st2, arns, 10*time.Second)
+	waitAll(t, st2, arns, 120*time.Second)
 	checkHistory(t, st2, arns, 4)
 }
 
@@ -252,7 +252,7 @@ func TestGracefulCloseReleases(t *testing.T) {
 			st2 := open()
 			b := New(st2, Options{WaitScale: 0.05, LeaseTTL: time.Hour, PollInterval: 20 * time.Millisecond})
 			defer func() { require.NoError(t, b.Close(context.Background())) }()
-			waitAll(t, st2, arns, 10*time.Second)
+			waitAll(t, st2, arns, 120*time.Second)
 			checkHistory(t, st2, arns, 4)
 		})
 	}
@@ -325,7 +325,7 @@ func TestTwoNodes(t *testing.T) {
 			}
 			time.Sleep(100 * time.Millisecond)
 			a.abandon()
-			waitAll(t, stB, arns, 30*time.Second)
+			waitAll(t, stB, arns, 120*time.Second)
 			checkHistory(t, stB, arns, 5)
 		})
 	}
@@ -412,7 +412,7 @@ func TestReleasedTimers(t *testing.T) {
 				}
 			}
 			require.Positive(t, released, "waiting executions are released to the store")
-			waitAll(t, st, arns, 30*time.Second)
+			waitAll(t, st, arns, 120*time.Second)
 			checkHistory(t, st, arns, 3)
 		})
 	}
@@ -439,7 +439,7 @@ func TestMockCountsSurviveRestore(t *testing.T) {
 	require.NoError(t, err)
 	arn, _, err := s.StartExecution(t.Context(), StartExecutionInput{StateMachineArn: smArn + "#Flaky"})
 	require.NoError(t, err)
-	waitAll(t, st, []string{arn}, 10*time.Second)
+	waitAll(t, st, []string{arn}, 120*time.Second)
 	row, err := st.ExecutionGet(t.Context(), &store.ExecutionGetParams{ARN: arn})
 	require.NoError(t, err)
 	require.Equal(t, store.ExecutionSucceeded, row.Status, row.Cause)
