@@ -175,6 +175,9 @@ type Service struct {
 	sms      map[string]*stateMachineEntry // ARN -> parsed row, by version
 
 	exec *executor
+
+	activityWaiters waiters // GetActivityTask calls, by activity ARN (activity.go)
+	endWaiters      waiters // nested .sync tasks, by child execution ARN (nested.go)
 }
 
 // New returns a Step Functions service over st and starts its executor.

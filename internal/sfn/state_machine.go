@@ -437,8 +437,8 @@ func mergeTags(have, add []Tag) ([]Tag, error) {
 	return out, nil
 }
 
-// taggable checks resourceArn names a state machine; other resources
-// (activities) do not exist here.
+// taggable checks resourceArn names a state machine (activities are served
+// by activity.go).
 func taggable(resourceArn string) error {
 	if _, _, err := ParseStateMachineArn(resourceArn); err != nil {
 		return newError(ErrResourceNotFound, "%s", resourceArn)
@@ -448,6 +448,10 @@ func taggable(resourceArn string) error {
 
 // TagResource adds or overwrites tags on a state machine.
 func (s *Service) TagResource(ctx context.Context, resourceArn string, tags []Tag) error {
+	if isActivityArn(resourceArn) { // activity.go
+		return s.tagActivity(ctx, resourceArn, tags)
+	}
+
 	if err := taggable(resourceArn); err != nil {
 		return err
 	}
@@ -467,6 +471,10 @@ func (s *Service) TagResource(ctx context.Context, resourceArn string, tags []Ta
 
 // UntagResource removes tags by key from a state machine.
 func (s *Service) UntagResource(ctx context.Context, resourceArn string, keys []string) error {
+	if isActivityArn(resourceArn) { // activity.go
+		return s.untagActivity(ctx, resourceArn, keys)
+	}
+
 	if err := taggable(resourceArn); err != nil {
 		return err
 	}
@@ -482,6 +490,10 @@ func (s *Service) UntagResource(ctx context.Context, resourceArn string, keys []
 
 // ListTagsForResource returns a state machine's tags.
 func (s *Service) ListTagsForResource(ctx context.Context, resourceArn string) ([]Tag, error) {
+	if isActivityArn(resourceArn) { // activity.go
+		return s.activityTags(ctx, resourceArn)
+	}
+
 	if err := taggable(resourceArn); err != nil {
 		return nil, err
 	}
