@@ -28,7 +28,7 @@ func TestNestedExecutions(t *testing.T) {
 		e := start(t, driver, nil)
 		ctx := t.Context()
 		child := e.createMachine(t, "child", definition(t, map[string]any{"StartAt": "Wait", "States": map[string]any{
-			"Wait": map[string]any{"Type": "Wait", "Seconds": 1, "Next": "Answer"},
+			"Wait":   map[string]any{"Type": "Wait", "Seconds": 1, "Next": "Answer"},
 			"Answer": map[string]any{"Type": "Pass", "Parameters": map[string]any{"Arg1": "argument1", "got.$": "$"}, "End": true}}}), "")
 		failing := e.createMachine(t, "failing", definition(t, map[string]any{"StartAt": "F", "States": map[string]any{
 			"F": map[string]any{"Type": "Fail", "Error": "Oops", "Cause": "it broke"}}}), "")
