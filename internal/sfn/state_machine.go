@@ -214,6 +214,11 @@ func (s *Service) CreateStateMachine(ctx context.Context, sc Scope, in CreateSta
 	if _, err := checkDefinition(in.Definition); err != nil {
 		return "", time.Time{}, err
 	}
+	if in.Type == string(store.StateMachineTypeExpress) { // express.go
+		if d := expressDiagnostics(in.Definition); len(d) > 0 {
+			return "", time.Time{}, &asl.DefinitionError{Diagnostics: d}
+		}
+	}
 	logging, err := normalizeLogging(in.Logging)
 	if err != nil {
 		return "", time.Time{}, err
@@ -307,6 +312,11 @@ func (s *Service) UpdateStateMachine(ctx context.Context, in UpdateStateMachineI
 	if in.Definition != nil {
 		if _, err := checkDefinition(*in.Definition); err != nil {
 			return time.Time{}, "", err
+		}
+		if e, err := s.stateMachine(ctx, in.StateMachineArn); err == nil && e.row.Type == store.StateMachineTypeExpress { // express.go
+			if d := expressDiagnostics(*in.Definition); len(d) > 0 {
+				return time.Time{}, "", &asl.DefinitionError{Diagnostics: d}
+			}
 		}
 	}
 	var logging *LoggingConfiguration

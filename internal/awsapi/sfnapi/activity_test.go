@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -301,4 +302,31 @@ func TestGetActivityTaskWaits(t *testing.T) {
 	require.Equal(t, "1", *e.waitDone(t, execArn).Output)
 	events := e.history(t, execArn, 0, false)
 	require.Nil(t, events[3].ActivityStartedEventDetails.WorkerName, "no workerName: {} as on AWS")
+}
+
+func TestExpressRefusesWaiting(t *testing.T) {
+	t.Parallel()
+	e := start(t, drivers()[0], nil)
+	for _, tc := range []struct{ resource, message string }{
+		{"arn:aws:states:us-east-1:000000000000:activity:work", "Express state machine does not support Activity ARN"},
+		{"arn:aws:states:::lambda:invoke.waitForTaskToken", "Express state machine does not support '.waitForTaskToken' service integration"},
+		{"arn:aws:states:::states:startExecution.sync:2", "Express state machine does not support '.sync' service integration"},
+	} {
+		def := definition(t, map[string]any{"StartAt": "P", "States": map[string]any{
+			"P": map[string]any{"Type": "Parallel", "End": true, "Branches": []any{map[string]any{"StartAt": "T", "States": map[string]any{
+				"T": map[string]any{"Type": "Task", "Resource": tc.resource, "End": true}}}}}}})
+		_, err := e.client.CreateStateMachine(t.Context(), &awssfn.CreateStateMachineInput{Name: aws.String("express"),
+			Definition: aws.String(def), RoleArn: aws.String(roleArn), Type: sfntypes.StateMachineTypeExpress})
+		require.Equal(t, "InvalidDefinition", apiCode(t, err), tc.resource)
+		require.Equal(t, "Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: "+tc.message+" at /States/P/Branches[0]/States/T/Resource'", apiMessage(t, err))
+		// A Standard machine may.
+		e.createMachine(t, "standard-"+strings.NewReplacer(":", "-", ".", "-").Replace(tc.resource[len(tc.resource)-12:]), def, "")
+	}
+	// Updating an Express machine to wait is refused as well.
+	smArn := e.createMachine(t, "express-ok", definition(t, map[string]any{"StartAt": "P", "States": map[string]any{
+		"P": map[string]any{"Type": "Pass", "End": true}}}), sfntypes.StateMachineTypeExpress)
+	_, err := e.client.UpdateStateMachine(t.Context(), &awssfn.UpdateStateMachineInput{StateMachineArn: aws.String(smArn),
+		Definition: aws.String(definition(t, map[string]any{"StartAt": "A", "States": map[string]any{
+			"A": map[string]any{"Type": "Task", "Resource": "arn:aws:states:us-east-1:000000000000:activity:work", "End": true}}}))})
+	require.Equal(t, "InvalidDefinition", apiCode(t, err))
 }
