@@ -329,6 +329,9 @@ func (s *Service) GetActivityTask(ctx context.Context, actArn, workerName string
 		case <-deadline.C:
 			t.Stop()
 			return ActivityTask{}, nil
+		case <-s.pollsStop:
+			t.Stop()
+			return ActivityTask{}, nil
 		case <-ctx.Done():
 			t.Stop()
 			return ActivityTask{}, ctx.Err()
@@ -338,6 +341,13 @@ func (s *Service) GetActivityTask(ctx context.Context, actArn, workerName string
 		}
 		t.Stop()
 	}
+}
+
+// StopLongPolls ends the GetActivityTask calls waiting now and to come with
+// no task, as their deadline would: for a server shutting down, which waits
+// for requests in flight. It is idempotent.
+func (s *Service) StopLongPolls() {
+	s.pollsStopOnce.Do(func() { close(s.pollsStop) })
 }
 
 // activityChange is what a step does to the activity tasks of its

@@ -178,6 +178,8 @@ type Service struct {
 
 	activityWaiters waiters // GetActivityTask calls, by activity ARN (activity.go)
 	endWaiters      waiters // nested .sync tasks, by child execution ARN (nested.go)
+	pollsStop       chan struct{}
+	pollsStopOnce   sync.Once
 }
 
 // New returns a Step Functions service over st and starts its executor.
@@ -219,7 +221,8 @@ func New(st store.Store, opts Options) *Service {
 	if opts.Owner == "" {
 		opts.Owner = uuid.NewString()
 	}
-	s := &Service{store: st, log: opts.Logger, opts: opts, now: opts.Now, sms: map[string]*stateMachineEntry{}}
+	s := &Service{store: st, log: opts.Logger, opts: opts, now: opts.Now, sms: map[string]*stateMachineEntry{},
+		pollsStop: make(chan struct{})}
 	s.invoker = opts.Invoker
 	if s.invoker == nil {
 		s.invoker = &TaskInvoker{Lambda: opts.Lambda}

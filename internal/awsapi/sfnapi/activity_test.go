@@ -302,6 +302,22 @@ func TestGetActivityTaskWaits(t *testing.T) {
 	require.Equal(t, "1", *e.waitDone(t, execArn).Output)
 	events := e.history(t, execArn, 0, false)
 	require.Nil(t, events[3].ActivityStartedEventDetails.WorkerName, "no workerName: {} as on AWS")
+
+	// A server shutting down ends the waiting polls with no task (rather
+	// than holding its shutdown for up to 60 s).
+	go func() {
+		out, err := e.client.GetActivityTask(ctx, &awssfn.GetActivityTaskInput{ActivityArn: aws.String(actArn)})
+		polled <- result{out, err}
+	}()
+	time.Sleep(100 * time.Millisecond)
+	e.svc.StopLongPolls()
+	select {
+	case r = <-polled:
+		require.NoError(t, r.err)
+		require.Nil(t, r.out.TaskToken)
+	case <-time.After(30 * time.Second):
+		t.Fatal("the poll did not end")
+	}
 }
 
 func TestExpressRefusesWaiting(t *testing.T) {
