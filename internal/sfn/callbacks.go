@@ -200,7 +200,16 @@ func (s *Service) taskCallback(ctx context.Context, executionArn string, op *tas
 // applyTaskOp applies op to a Standard execution and returns once the step
 // it made is committed.
 func (s *Service) applyTaskOp(ctx context.Context, executionArn string, op *taskOp) error {
-	for range 20 {
+	for attempt := range 20 {
+		if attempt > 0 { // a step got there first, or a run was leaving
+			t := time.NewTimer(time.Duration(attempt) * time.Millisecond)
+			select {
+			case <-t.C:
+			case <-ctx.Done():
+				t.Stop()
+				return ctx.Err()
+			}
+		}
 		if r := s.exec.lookup(executionArn); r != nil {
 			req := &taskOpRequest{op: op, reply: make(chan error, 1)}
 			r.post(req)

@@ -44,14 +44,15 @@ func (q *queueInvoker) token(arn string) string {
 	return q.tokens[arn]
 }
 
-// callbackDef waits for a callback (heartbeats every ten minutes keep the
-// run in memory) and then passes.
+// callbackDef waits for a callback and then passes. Its heartbeat timeout
+// (with WaitScale 1) is short enough to keep the run in memory, leased to
+// its node, and long enough never to fire in a test.
 const callbackDef = `{
   "StartAt": "Ask",
   "States": {
     "Ask": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
       "Parameters": {"QueueUrl": "q", "MessageBody": {"token.$": "$$.Task.Token", "n.$": "$.n"}},
-      "HeartbeatSeconds": 600, "ResultPath": "$.answer", "Next": "Done"},
+      "HeartbeatSeconds": 50, "ResultPath": "$.answer", "Next": "Done"},
     "Done": {"Type": "Pass", "End": true}
   }
 }`
@@ -113,13 +114,18 @@ func TestCallbacksAfterCrash(t *testing.T) {
 			open := newStoreFactory(t, driver)
 			q := &queueInvoker{}
 			st1 := open()
-			a := New(st1, Options{Invoker: q, LeaseTTL: time.Hour, PollInterval: 20 * time.Millisecond})
+			a := New(st1, Options{Invoker: q, WaitScale: 1, LeaseTTL: time.Hour, PollInterval: 20 * time.Millisecond})
 			arns := startCallbacks(t, a, st1, 20)
 			a.abandon()
 			require.NoError(t, st1.Close())
 
 			st2 := open()
-			b := New(st2, Options{Invoker: q, LeaseTTL: time.Hour, PollInterval: 20 * time.Millisecond})
+			for _, arn := range arns {
+				row, err := st2.ExecutionGet(t.Context(), &store.ExecutionGetParams{ARN: arn})
+				require.NoError(t, err)
+				require.NotEmpty(t, row.LeaseOwner, "the dead node still holds %s", arn)
+			}
+			b := New(st2, Options{Invoker: q, WaitScale: 1, LeaseTTL: time.Hour, PollInterval: 20 * time.Millisecond})
 			defer func() { require.NoError(t, b.Close(context.Background())) }()
 			var wg sync.WaitGroup
 			for i, arn := range arns {
@@ -153,11 +159,14 @@ func TestCallbacksAcrossNodes(t *testing.T) {
 			open := newStoreFactory(t, driver)
 			q := &queueInvoker{}
 			st1, st2 := open(), open()
-			a := New(st1, Options{Invoker: q, LeaseTTL: 2 * time.Second, PollInterval: 20 * time.Millisecond})
+			a := New(st1, Options{Invoker: q, WaitScale: 1, LeaseTTL: 2 * time.Second, PollInterval: 20 * time.Millisecond})
 			defer func() { require.NoError(t, a.Close(context.Background())) }()
-			b := New(st2, Options{Invoker: q, LeaseTTL: 2 * time.Second, PollInterval: 20 * time.Millisecond})
+			b := New(st2, Options{Invoker: q, WaitScale: 1, LeaseTTL: 2 * time.Second, PollInterval: 20 * time.Millisecond})
 			defer func() { require.NoError(t, b.Close(context.Background())) }()
 			arns := startCallbacks(t, a, st1, 16)
+			for _, arn := range arns {
+				require.NotNil(t, a.exec.lookup(arn), "node a runs %s", arn)
+			}
 			var wg sync.WaitGroup
 			for i, arn := range arns {
 				node := []*Service{a, b}[i%2]

@@ -132,7 +132,7 @@ func TestNestedExecutions(t *testing.T) {
 				"Parameters": map[string]any{"StateMachineArn": answering,
 					"Input": map[string]any{"token.$": "$$.Task.Token", "reply": map[string]any{"from": "child"},
 						"AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID.$": "$$.Execution.Id"}},
-				"HeartbeatSeconds": 60, "End": true}}}), "")
+				"HeartbeatSeconds": 3600, "End": true}}}), "") // 3.6 s at the tests' WaitScale
 		execArn = e.startExecution(t, parent, "", `{}`)
 		desc = e.waitDone(t, execArn)
 		require.Equal(t, sfntypes.ExecutionStatusSucceeded, desc.Status, "%v %v", desc.Error, desc.Cause)
