@@ -107,6 +107,9 @@ type Options struct {
 	Now func() time.Time
 
 	// Invoker answers Task states. Default: a TaskInvoker over Lambda.
+	// Tasks the service answers itself never reach it: activities
+	// (activity.go), states:startExecution (nested.go) and the aws-sdk:sfn
+	// callback actions (sdksfn.go).
 	Invoker Invoker
 
 	// Lambda runs Lambda functions for the default TaskInvoker. Nil means
