@@ -137,4 +137,7 @@ type failure struct {
 	terminal bool
 	// prefixed causes already name the state they happened in.
 	prefixed bool
+	// heartbeat marks a States.Timeout raised by a missed heartbeat, which
+	// States.HeartbeatTimeout also matches.
+	heartbeat bool
 }

@@ -72,6 +72,16 @@ type StartOptions struct {
 	History HistoryMode
 	// MaxEvents overrides DefaultMaxEvents; negative means no limit.
 	MaxEvents int
+
+	// TaskTokenKey, when set, makes task tokens signed references to this
+	// execution (see TaskTokenExecution and VerifyTaskToken) instead of
+	// draws from the seeded random source. It is kept in MarshalState.
+	TaskTokenKey []byte
+
+	// ActivityExists, when set, is asked before an activity task is
+	// scheduled; an activity that does not exist fails the state with
+	// States.Runtime, as AWS does (see Execution.SetActivityExists).
+	ActivityExists func(activityArn string) bool
 }
 
 // Result is the outcome of an effect, reported by the caller through
@@ -92,6 +102,10 @@ type Result struct {
 	// request was accepted but the task keeps running (TaskSubmitted); the
 	// effect stays pending until a final Result.
 	Submitted bool
+
+	// heartbeat marks a States.Timeout raised because HeartbeatSeconds
+	// passed: Retry and Catch also match it with States.HeartbeatTimeout.
+	heartbeat bool
 }
 
 // Effect is something the interpreter waits on: an *Invoke, *Sleep or
@@ -187,6 +201,8 @@ type Execution struct {
 	index map[string]*frame
 	build bool // build events
 
+	activityExists func(string) bool
+
 	scratch     evalScope
 	enteredSlab slab[StateEnteredEventDetails]
 	exitedSlab  slab[StateExitedEventDetails]
@@ -222,6 +238,8 @@ type execState struct {
 	History   HistoryMode `json:"history"`
 	MaxEvents int         `json:"maxEvents"`
 	Halted    bool        `json:"halted,omitempty"`
+	TokenKey  []byte      `json:"tokenKey,omitempty"`
+	TokenSeq  uint64      `json:"tokenSeq,omitempty"`
 }
 
 type execInfo struct {
@@ -287,10 +305,11 @@ func (m *Machine) Start(opts StartOptions) (*Execution, []Event, error) {
 		maxEvents = DefaultMaxEvents
 	}
 	ex := &Execution{
-		m:     m,
-		now:   info.StartTime,
-		input: input,
-		build: opts.History != HistoryOff,
+		m:              m,
+		now:            info.StartTime,
+		input:          input,
+		build:          opts.History != HistoryOff,
+		activityExists: opts.ActivityExists,
 		st: &execState{
 			V:         stateVersion,
 			Status:    StatusRunning,
@@ -301,6 +320,7 @@ func (m *Machine) Start(opts StartOptions) (*Execution, []Event, error) {
 			Now:       info.StartTime,
 			History:   opts.History,
 			MaxEvents: maxEvents,
+			TokenKey:  opts.TaskTokenKey,
 		},
 	}
 	root := &frame{G: m.root.id, In: input, vars: &varScope{}}
@@ -524,11 +544,35 @@ func (ex *Execution) CompleteToken(token string, r Result, now time.Time) ([]Eve
 	}
 	ex.setNow(now)
 	r.Submitted = false
+	if p := f.Pending; p.Kind == effInvoke && ex.stateOf(f).res.pattern == PatternWaitForTaskToken && !p.Submitted {
+		// The callback came before the request that carries the token was
+		// answered (a function calling SendTaskSuccess before it returns):
+		// it is applied once the task is submitted, as AWS orders them.
+		early := &earlyResult{Error: r.Error, Cause: r.Cause}
+		if r.Error == "" {
+			v, err := resultValue(r)
+			if err != nil {
+				return nil, err
+			}
+			early.Output = encodeValue(v)
+		}
+		p.Early = early
+		return nil, nil
+	}
 	if err := ex.deliver(f, r); err != nil {
 		return nil, err
 	}
 	ex.run()
 	return ex.flush(), nil
+}
+
+// SetActivityExists sets the check StartOptions.ActivityExists describes on
+// an execution Restore rebuilt (functions are not part of MarshalState).
+func (ex *Execution) SetActivityExists(fn func(activityArn string) bool) { ex.activityExists = fn }
+
+// HasToken reports whether the execution is waiting on the task with token.
+func (ex *Execution) HasToken(token string) bool {
+	return ex.st.Status == StatusRunning && ex.tokenFrame(token) != nil
 }
 
 // Heartbeat records a heartbeat (SendTaskHeartbeat) for the task with token.
@@ -642,7 +686,9 @@ func (ex *Execution) Expire(now time.Time) []Event {
 		case !p.Deadline.IsZero() && !ex.now.Before(p.Deadline):
 			_ = ex.deliver(f, Result{Error: string(ErrTimeout)})
 		default:
-			_ = ex.deliver(f, Result{Error: string(ErrHeartbeatTimeout)})
+			// AWS records a missed heartbeat as States.Timeout; Retry and
+			// Catch also match it with States.HeartbeatTimeout.
+			_ = ex.deliver(f, Result{Error: string(ErrTimeout), heartbeat: true})
 		}
 	}
 	ex.run()
@@ -798,8 +844,13 @@ func (ex *Execution) randomFloat() float64 {
 	return float64(ex.rand64()>>11) / (1 << 53)
 }
 
-// newToken returns a task token.
+// newToken returns a task token: signed and naming the execution when the
+// execution has a token key, else random.
 func (ex *Execution) newToken() string {
+	if len(ex.st.TokenKey) > 0 {
+		ex.st.TokenSeq++
+		return newTaskToken(ex.st.TokenKey, ex.st.Info.ExecutionArn, ex.st.TokenSeq)
+	}
 	var b [48]byte
 	for i := 0; i < len(b); i += 8 {
 		binary.BigEndian.PutUint64(b[i:], ex.rand64())

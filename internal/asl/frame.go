@@ -2,6 +2,7 @@ package asl
 
 import (
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -63,21 +64,30 @@ const (
 
 // pendingEffect is what a frame waits on.
 type pendingEffect struct {
-	ID               string     `json:"id"`
-	Kind             effectKind `json:"kind"`
-	Until            time.Time  `json:"until,omitzero"`
-	Retry            bool       `json:"retry,omitempty"`
-	Deadline         time.Time  `json:"deadline,omitzero"`
-	HeartbeatAt      time.Time  `json:"heartbeatAt,omitzero"`
-	TimeoutSeconds   int64      `json:"timeout,omitempty"`
-	HeartbeatSeconds int64      `json:"heartbeat,omitempty"`
-	Params           any        `json:"params,omitempty"`
-	Credentials      any        `json:"credentials,omitempty"`
-	Token            string     `json:"token,omitempty"`
-	Submitted        bool       `json:"submitted,omitempty"`
-	Started          bool       `json:"started,omitempty"`
-	Attempt          int        `json:"attempt,omitempty"`
+	ID               string       `json:"id"`
+	Kind             effectKind   `json:"kind"`
+	Until            time.Time    `json:"until,omitzero"`
+	Retry            bool         `json:"retry,omitempty"`
+	Deadline         time.Time    `json:"deadline,omitzero"`
+	HeartbeatAt      time.Time    `json:"heartbeatAt,omitzero"`
+	TimeoutSeconds   int64        `json:"timeout,omitempty"`
+	HeartbeatSeconds int64        `json:"heartbeat,omitempty"`
+	Params           any          `json:"params,omitempty"`
+	Credentials      any          `json:"credentials,omitempty"`
+	Token            string       `json:"token,omitempty"`
+	Submitted        bool         `json:"submitted,omitempty"`
+	Started          bool         `json:"started,omitempty"`
+	Attempt          int          `json:"attempt,omitempty"`
+	Early            *earlyResult `json:"early,omitempty"`
 	paramsJSON       string
+}
+
+// earlyResult is a callback result that arrived before its task was
+// submitted; it is applied right after the submission.
+type earlyResult struct {
+	Output string `json:"output,omitempty"` // JSON text
+	Error  string `json:"error,omitempty"`
+	Cause  string `json:"cause,omitempty"`
 }
 
 // parRun is a running Parallel state.
@@ -201,7 +211,7 @@ func (ex *Execution) failState(f *frame, st *state, fl *failure) {
 			cause = stateCause(f, st, cause)
 		}
 	}
-	fl = &failure{Error: fl.Error, Cause: cause, terminal: fl.terminal}
+	fl = &failure{Error: fl.Error, Cause: cause, terminal: fl.terminal, heartbeat: fl.heartbeat}
 	ex.handleFailure(f, st, fl, false)
 }
 
@@ -242,13 +252,22 @@ func (ex *Execution) handleFailure(f *frame, st *state, fl *failure, compound bo
 		ex.emit(f, typ, nil, false)
 	}
 	for _, c := range st.catch {
-		if !errorMatches(c.errorEquals, fl.Error) {
+		if !fl.matches(c.errorEquals) {
 			continue
 		}
 		ex.catchTo(f, st, c, fl)
 		return
 	}
 	ex.failFrame(f, fl.Error, fl.Cause, false)
+}
+
+// matches reports whether an ErrorEquals list matches the failure: by its
+// name, or, for a missed heartbeat, by States.HeartbeatTimeout.
+func (fl *failure) matches(list []ErrorName) bool {
+	if errorMatches(list, fl.Error) {
+		return true
+	}
+	return fl.heartbeat && slices.Contains(list, ErrHeartbeatTimeout)
 }
 
 func errorMatches(list []ErrorName, err ErrorName) bool {
@@ -292,7 +311,7 @@ func (ex *Execution) catchTo(f *frame, st *state, c *catcher, fl *failure) {
 // left.
 func (ex *Execution) tryRetry(f *frame, st *state, fl *failure) bool {
 	for i, r := range st.retry {
-		if !errorMatches(r.errorEquals, fl.Error) {
+		if !fl.matches(r.errorEquals) {
 			continue
 		}
 		if len(f.Retries) < len(st.retry) {
@@ -358,6 +377,10 @@ func (ex *Execution) deliver(f *frame, r Result) error {
 			}
 			if st.res.pattern == PatternWaitForTaskToken {
 				p.Kind = effCallback
+			}
+			if e := p.Early; e != nil {
+				p.Early = nil
+				return ex.deliver(f, Result{OutputJSON: e.Output, Error: e.Error, Cause: e.Cause})
 			}
 		}
 		return nil

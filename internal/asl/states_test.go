@@ -218,7 +218,7 @@ func TestActivityTask(t *testing.T) {
 	require.Empty(t, ex.Expire(testStart.Add(12*time.Second)))
 	events = ex.Expire(testStart.Add(16 * time.Second))
 	require.Equal(t, []string{"ActivityTimedOut", "ExecutionFailed"}, eventTypes(events))
-	require.Equal(t, string(ErrHeartbeatTimeout), ex.Error())
+	require.Equal(t, string(ErrTimeout), ex.Error()) // AWS records a missed heartbeat as States.Timeout
 }
 
 func TestChoiceState(t *testing.T) {

@@ -127,6 +127,11 @@ func (ex *Execution) attemptTask(f *frame, st *state) {
 		ex.emit(f, EventLambdaFunctionStarted, nil, false)
 		ex.armTimeouts(p)
 	case resourceActivity:
+		if ex.activityExists != nil && !ex.activityExists(st.resource) {
+			ex.failState(f, st, &failure{Error: ErrRuntime, terminal: true,
+				Cause: fmt.Sprintf("The activity %s does not exist.", st.resource)})
+			return
+		}
 		var d any
 		if build {
 			d = &ActivityScheduledEventDetails{Resource: st.resource, Input: p.paramsJSON,
@@ -203,7 +208,7 @@ func (ex *Execution) taskDone(f *frame, st *state, r Result, out any) {
 			}
 		}
 		ex.emit(f, typ, d, false)
-		ex.handleFailure(f, st, &failure{Error: errName, Cause: r.Cause}, false)
+		ex.handleFailure(f, st, &failure{Error: errName, Cause: r.Cause, heartbeat: r.heartbeat}, false)
 		return
 	}
 	var outJSON string

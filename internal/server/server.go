@@ -150,6 +150,7 @@ func (s *Server) Start() error {
 	s.ln = ln
 	s.lambda.SetEndpoint("http://" + ln.Addr().String())
 	s.done = make(chan error, 1)
+	s.http.RegisterOnShutdown(s.sfn.StopLongPolls) // GetActivityTask's 60 s polls end at once
 	go func() {
 		err := s.http.Serve(ln)
 		if errors.Is(err, http.ErrServerClosed) {

@@ -26,6 +26,8 @@ type StartExecutionInput struct {
 	Name            string
 	Input           string
 	TraceHeader     string
+
+	parent *parentRef // the Task state starting it (nested.go)
 }
 
 // Execution is an execution as DescribeExecution reports it.
@@ -76,7 +78,7 @@ func (s *Service) executionSpec(e *stateMachineEntry, traceHeader, testCase stri
 	return executionSpec{
 		Definition: e.spec.Definition, RoleArn: e.spec.RoleArn, StateMachineName: e.row.Name,
 		TraceHeader: traceHeader, TestCase: testCase, Logging: e.spec.Logging, Tracing: e.spec.Tracing,
-		RevisionID: e.spec.RevisionID, MachineUpdated: e.row.UpdatedAt,
+		RevisionID: e.spec.RevisionID, MachineUpdated: e.row.UpdatedAt, TokenKey: newTokenKey(),
 	}
 }
 
@@ -98,6 +100,7 @@ func (s *Service) StartExecution(ctx context.Context, in StartExecutionInput) (s
 	}
 	sc := Scope{Account: sm.row.Account, Region: sm.row.Region}
 	spec := s.executionSpec(sm, in.TraceHeader, testCase)
+	spec.Parent = in.parent
 	now := truncMilli(s.now())
 
 	if sm.row.Type == store.StateMachineTypeExpress {
@@ -233,6 +236,7 @@ func (s *Service) StopExecution(ctx context.Context, executionArn, errName, caus
 	if _, err := s.getExecution(ctx, executionArn); err != nil {
 		return time.Time{}, err
 	}
+	defer s.ended(executionArn) // nested.go
 	if r := s.exec.lookup(executionArn); r != nil {
 		if res, ok := r.requestStop(ctx, errName, cause); ok {
 			return res.date, res.err

@@ -190,6 +190,8 @@ type executionSpec struct {
 	Tracing          *TracingConfiguration `json:"tracingConfiguration,omitempty"`
 	RevisionID       string                `json:"revisionId,omitempty"`
 	MachineUpdated   time.Time             `json:"stateMachineUpdateDate"`
+	TokenKey         []byte                `json:"tokenKey,omitempty"` // signs task tokens (callbacks.go)
+	Parent           *parentRef            `json:"parent,omitempty"`   // the task that started it (nested.go)
 }
 
 // runState is what a Standard execution persists after each step: the
@@ -244,6 +246,12 @@ type run struct {
 	timer    *time.Timer
 	timerGen uint64
 	failure  error // why the run could not run (express)
+
+	// callbacks.go: requests waiting for the commit of the step they made
+	// (SendTask*, GetActivityTask), and the activity tasks the last
+	// committed step left scheduled (by token).
+	replies    []func(error)
+	activities map[string]bool
 }
 
 // Mailbox messages.
@@ -343,6 +351,8 @@ func (r *run) start(spec executionSpec, input string, startDate time.Time) ([]as
 		StartTime:       startDate,
 		Seed:            seedFor(r.arn),
 		History:         asl.HistoryStream,
+		TaskTokenKey:    spec.TokenKey,
+		ActivityExists:  r.e.s.activityExists,
 	}
 	if !r.durable {
 		opts.History = asl.HistoryOff
@@ -374,6 +384,7 @@ func (r *run) restore(state []byte, wakeAt time.Time) ([]asl.Event, error) {
 		return nil, fmt.Errorf("execution %s: %w", r.arn, err)
 	}
 	r.ex, r.skew, r.mocks = ex, time.Duration(st.Skew), st.Mocks
+	r.ex.SetActivityExists(r.e.s.activityExists)
 	if !st.Target.IsZero() && !wakeAt.IsZero() && !r.e.s.now().Before(wakeAt) {
 		r.reach(st.Target)
 	}
@@ -494,6 +505,10 @@ func (r *run) main(begin func() ([]asl.Event, error)) {
 				events = append(events, r.ex.Stop(m.errName, m.cause, r.vnow())...)
 				stops = append(stops, m)
 				applied = true
+			default:
+				evs, ok := r.handle(m) // callbacks.go
+				events = append(events, evs...)
+				applied = applied || ok
 			}
 		}
 		if applied && !r.advance(events, stops) {
@@ -589,7 +604,7 @@ func (r *run) settle(events []asl.Event) []asl.Event {
 // hasUnlaunched reports whether a task is pending that no goroutine runs.
 func (r *run) hasUnlaunched() bool {
 	for _, eff := range r.ex.Pending() {
-		if inv, ok := eff.(*asl.Invoke); ok && r.inflight[inv.ID] == nil {
+		if inv, ok := eff.(*asl.Invoke); ok && inv.Kind != "activity" && r.inflight[inv.ID] == nil {
 			return true
 		}
 	}
@@ -607,7 +622,7 @@ func (r *run) advance(events []asl.Event, stops []*stopRequest) bool {
 	if !r.ex.Done() {
 		for _, eff := range r.ex.Pending() {
 			inv, ok := eff.(*asl.Invoke)
-			if !ok {
+			if !ok || inv.Kind == "activity" { // activities wait for workers (activity.go)
 				continue
 			}
 			if pending == nil {
@@ -656,6 +671,7 @@ func (r *run) advance(events []asl.Event, stops []*stopRequest) bool {
 		default:
 			release = true // waits for a callback only
 		}
+		activities := r.activityStep(step, now) // activity.go
 		if !r.ex.Done() {
 			if step.State, err = r.snapshot(target); err != nil {
 				r.e.s.log.Error("snapshot execution", "execution", r.arn, "err", err)
@@ -690,8 +706,10 @@ func (r *run) advance(events []asl.Event, stops []*stopRequest) bool {
 			return false
 		}
 		r.version++
+		r.committed(activities, nil) // callbacks.go
 		if r.ex.Done() {
 			r.replyStops(stops, step.StopDate, nil)
+			r.e.s.ended(r.arn) // nested.go
 			if r.e.onEnd != nil {
 				r.e.onEnd(r.arn)
 			}
@@ -714,6 +732,9 @@ func (r *run) advance(events []asl.Event, stops []*stopRequest) bool {
 
 // replyStops answers the StopExecution requests a step carried.
 func (r *run) replyStops(stops []*stopRequest, date time.Time, err error) {
+	if err != nil || !r.durable {
+		r.committed(nil, err)
+	}
 	for _, s := range stops {
 		select {
 		case s.reply <- stopResult{date: date, err: err}:
@@ -754,9 +775,10 @@ func encodeEvents(events []asl.Event) ([]store.HistoryEvent, error) {
 func (r *run) launch(inv *asl.Invoke) {
 	ctx, cancel := context.WithCancel(r.ctx)
 	r.inflight[inv.ID] = cancel
-	task := &Task{Invoke: inv, ExecutionArn: r.arn, Account: r.account, Region: r.region}
+	task := &Task{Invoke: inv, ExecutionArn: r.arn, Account: r.account, Region: r.region,
+		Submit: func(res asl.Result) { r.post(&invokeSubmitted{id: inv.ID, res: res}) }}
 	go func() {
-		res, err := r.e.s.invoker.Invoke(ctx, task)
+		res, err := r.e.s.invoke(ctx, task) // nested.go
 		r.post(&invokeDone{id: inv.ID, res: res, err: err})
 	}()
 }

@@ -107,6 +107,9 @@ type Options struct {
 	Now func() time.Time
 
 	// Invoker answers Task states. Default: a TaskInvoker over Lambda.
+	// Tasks the service answers itself never reach it: activities
+	// (activity.go), states:startExecution (nested.go) and the aws-sdk:sfn
+	// callback actions (sdksfn.go).
 	Invoker Invoker
 
 	// Lambda runs Lambda functions for the default TaskInvoker. Nil means
@@ -175,6 +178,11 @@ type Service struct {
 	sms      map[string]*stateMachineEntry // ARN -> parsed row, by version
 
 	exec *executor
+
+	activityWaiters waiters // GetActivityTask calls, by activity ARN (activity.go)
+	endWaiters      waiters // nested .sync tasks, by child execution ARN (nested.go)
+	pollsStop       chan struct{}
+	pollsStopOnce   sync.Once
 }
 
 // New returns a Step Functions service over st and starts its executor.
@@ -216,7 +224,8 @@ func New(st store.Store, opts Options) *Service {
 	if opts.Owner == "" {
 		opts.Owner = uuid.NewString()
 	}
-	s := &Service{store: st, log: opts.Logger, opts: opts, now: opts.Now, sms: map[string]*stateMachineEntry{}}
+	s := &Service{store: st, log: opts.Logger, opts: opts, now: opts.Now, sms: map[string]*stateMachineEntry{},
+		pollsStop: make(chan struct{})}
 	s.invoker = opts.Invoker
 	if s.invoker == nil {
 		s.invoker = &TaskInvoker{Lambda: opts.Lambda}

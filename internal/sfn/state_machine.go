@@ -214,6 +214,11 @@ func (s *Service) CreateStateMachine(ctx context.Context, sc Scope, in CreateSta
 	if _, err := checkDefinition(in.Definition); err != nil {
 		return "", time.Time{}, err
 	}
+	if in.Type == string(store.StateMachineTypeExpress) { // express.go
+		if d := expressDiagnostics(in.Definition); len(d) > 0 {
+			return "", time.Time{}, &asl.DefinitionError{Diagnostics: d}
+		}
+	}
 	logging, err := normalizeLogging(in.Logging)
 	if err != nil {
 		return "", time.Time{}, err
@@ -307,6 +312,11 @@ func (s *Service) UpdateStateMachine(ctx context.Context, in UpdateStateMachineI
 	if in.Definition != nil {
 		if _, err := checkDefinition(*in.Definition); err != nil {
 			return time.Time{}, "", err
+		}
+		if e, err := s.stateMachine(ctx, in.StateMachineArn); err == nil && e.row.Type == store.StateMachineTypeExpress { // express.go
+			if d := expressDiagnostics(*in.Definition); len(d) > 0 {
+				return time.Time{}, "", &asl.DefinitionError{Diagnostics: d}
+			}
 		}
 	}
 	var logging *LoggingConfiguration
@@ -437,8 +447,8 @@ func mergeTags(have, add []Tag) ([]Tag, error) {
 	return out, nil
 }
 
-// taggable checks resourceArn names a state machine; other resources
-// (activities) do not exist here.
+// taggable checks resourceArn names a state machine (activities are served
+// by activity.go).
 func taggable(resourceArn string) error {
 	if _, _, err := ParseStateMachineArn(resourceArn); err != nil {
 		return newError(ErrResourceNotFound, "%s", resourceArn)
@@ -448,6 +458,10 @@ func taggable(resourceArn string) error {
 
 // TagResource adds or overwrites tags on a state machine.
 func (s *Service) TagResource(ctx context.Context, resourceArn string, tags []Tag) error {
+	if isActivityArn(resourceArn) { // activity.go
+		return s.tagActivity(ctx, resourceArn, tags)
+	}
+
 	if err := taggable(resourceArn); err != nil {
 		return err
 	}
@@ -467,6 +481,10 @@ func (s *Service) TagResource(ctx context.Context, resourceArn string, tags []Ta
 
 // UntagResource removes tags by key from a state machine.
 func (s *Service) UntagResource(ctx context.Context, resourceArn string, keys []string) error {
+	if isActivityArn(resourceArn) { // activity.go
+		return s.untagActivity(ctx, resourceArn, keys)
+	}
+
 	if err := taggable(resourceArn); err != nil {
 		return err
 	}
@@ -482,6 +500,10 @@ func (s *Service) UntagResource(ctx context.Context, resourceArn string, keys []
 
 // ListTagsForResource returns a state machine's tags.
 func (s *Service) ListTagsForResource(ctx context.Context, resourceArn string) ([]Tag, error) {
+	if isActivityArn(resourceArn) { // activity.go
+		return s.activityTags(ctx, resourceArn)
+	}
+
 	if err := taggable(resourceArn); err != nil {
 		return nil, err
 	}

@@ -19,6 +19,12 @@ type Task struct {
 	ExecutionArn string
 	Account      string
 	Region       string
+
+	// Submit reports, for a task that keeps running after its request was
+	// accepted (.sync), the request's response: the execution records
+	// TaskSubmitted and keeps waiting for Invoke's final result. Nil when
+	// the caller records no submission.
+	Submit func(asl.Result)
 }
 
 // Invoker answers Task states. Invoke returns the task's result (a failure

@@ -46,9 +46,11 @@ type LambdaAPIError struct {
 }
 
 // IsLambda reports whether inv is answered by Lambda: the legacy function
-// ARN form or the arn:aws:states:::lambda:invoke integration.
+// ARN form or the arn:aws:states:::lambda:invoke integration (also as
+// lambda:invoke.waitForTaskToken).
 func IsLambda(inv *asl.Invoke) bool {
-	return inv.Kind == "lambda" || (inv.Kind == "service" && inv.ResourceType == "lambda" && inv.ResourceName == "invoke")
+	return inv.Kind == "lambda" || (inv.Kind == "service" && inv.ResourceType == "lambda" &&
+		strings.TrimSuffix(inv.ResourceName, ".waitForTaskToken") == "invoke")
 }
 
 // LambdaCallFor builds the call for inv. A non-nil Result means the task

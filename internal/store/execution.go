@@ -202,6 +202,16 @@ type HistoryStep struct {
 	WakeAt       time.Time
 	LeaseOwner   string
 	LeaseExpires time.Time
+
+	// ActivityTasks are the activity tasks the step scheduled; they are
+	// inserted when the step applies (a token already queued is kept as
+	// it is, claimed or not).
+	ActivityTasks []*ActivityTaskRow
+
+	// ActivityTasksDone are the tokens of activity tasks that ended in this
+	// step; they are deleted when the step applies. A step with a final
+	// Status deletes every task of its execution.
+	ActivityTasksDone []string
 }
 
 // HistoryAppendParams are the parameters of Store.HistoryAppend: the steps

@@ -155,4 +155,34 @@ type Store interface {
 	// HistoryList returns one page of an execution's history events in id
 	// order (descending when Reverse). An unknown execution has no events.
 	HistoryList(ctx context.Context, params *HistoryListParams) (*HistoryListResult, error)
+
+	// ActivityCreate inserts an activity with Version 1 and CreatedAt now.
+	// It returns ErrAlreadyExists when the ARN is taken or an activity with
+	// the same name exists in the same account and region.
+	ActivityCreate(ctx context.Context, params *ActivityCreateParams) (*ActivityRow, error)
+
+	// ActivityDelete removes an activity by ARN and returns the row as it
+	// was, or ErrNotFound. Its tasks stay (their executions keep waiting).
+	ActivityDelete(ctx context.Context, params *ActivityDeleteParams) (*ActivityRow, error)
+
+	// ActivityGet returns an activity by ARN, or ErrNotFound.
+	ActivityGet(ctx context.Context, params *ActivityGetParams) (*ActivityRow, error)
+
+	// ActivityList returns one page of an account and region's activities in
+	// ascending byte order of name.
+	ActivityList(ctx context.Context, params *ActivityListParams) (*ActivityListResult, error)
+
+	// ActivityUpdate replaces an activity's Spec if its Version still equals
+	// ExpectedVersion, increments Version and returns the new row; else
+	// ErrNotFound or ErrConflict.
+	ActivityUpdate(ctx context.Context, params *ActivityUpdateParams) (*ActivityRow, error)
+
+	// ActivityTaskClaim hands the oldest unclaimed task of an activity to a
+	// worker (sets StartedAt and WorkerName) and returns it, or ErrNotFound
+	// when none waits. Concurrent callers never claim the same task.
+	ActivityTaskClaim(ctx context.Context, params *ActivityTaskClaimParams) (*ActivityTaskRow, error)
+
+	// ActivityTaskDelete removes an activity task by token; deleting one that
+	// does not exist is not an error.
+	ActivityTaskDelete(ctx context.Context, params *ActivityTaskDeleteParams) error
 }

@@ -43,6 +43,14 @@ func Register(mux *awsapi.Mux, svc *sfn.Service) {
 		"TagResource":                      awsapi.JSON(a.tagResource),
 		"UntagResource":                    awsapi.JSON(a.untagResource),
 		"ListTagsForResource":              awsapi.JSON(a.listTagsForResource),
+		"SendTaskSuccess":                  awsapi.JSON(a.sendTaskSuccess),
+		"SendTaskFailure":                  awsapi.JSON(a.sendTaskFailure),
+		"SendTaskHeartbeat":                awsapi.JSON(a.sendTaskHeartbeat),
+		"CreateActivity":                   awsapi.JSON(a.createActivity),
+		"DescribeActivity":                 awsapi.JSON(a.describeActivity),
+		"DeleteActivity":                   awsapi.JSON(a.deleteActivity),
+		"ListActivities":                   awsapi.JSON(a.listActivities),
+		"GetActivityTask":                  awsapi.JSON(a.getActivityTask),
 	} {
 		mux.HandleTarget(TargetPrefix+name, &awsapi.Operation{Service: "states", Name: name, Protocol: awsapi.JSON10, Handler: h})
 	}
@@ -156,6 +164,16 @@ func serviceError(err error) error {
 		return awsapi.NewError(awsapi.SFNMissingRequiredParameter, "%s", d)
 	case sfn.ErrResourceNotFound:
 		return awsapi.NewError(awsapi.SFNResourceNotFound, "Resource not found: '%s'", d)
+	case sfn.ErrTaskDoesNotExist:
+		return awsapi.NewError(awsapi.SFNTaskDoesNotExist, "Task Does Not Exist: '%s'", d)
+	case sfn.ErrTaskTimedOut:
+		return awsapi.NewError(awsapi.SFNTaskTimedOut, "Task Timed Out: '%s'", d)
+	case sfn.ErrInvalidOutput:
+		return awsapi.NewError(awsapi.SFNInvalidOutput, "Invalid Output: '%s'", d)
+	case sfn.ErrActivityNotFound:
+		return awsapi.NewError(awsapi.SFNActivityDoesNotExist, "Activity Does Not Exist: '%s'", d)
+	case sfn.ErrActivityAlreadyExists:
+		return awsapi.NewError(awsapi.SFNActivityAlreadyExists, "Activity Already Exists: '%s'", d)
 	case sfn.ErrTooManyTags:
 		return awsapi.NewError(awsapi.SFNTooManyTags, "Too many tags: a resource can have at most %d tags", sfn.MaxTags).With("resourceName", d)
 	}

@@ -395,6 +395,9 @@ func (s *Store) historyAppend(ctx context.Context, steps []*store.HistoryStep) (
 			return nil, fmt.Errorf("append history: %w", interpretError(err))
 		}
 	}
+	if err := applyActivityTasks(ctx, tx, params.Steps, results); err != nil {
+		return nil, fmt.Errorf("activity tasks: %w", err)
+	}
 	if err := tx.Commit(ctx); err != nil {
 		return nil, interpretError(err)
 	}

@@ -317,6 +317,9 @@ func (s *Store) HistoryAppend(ctx context.Context, params *store.HistoryAppendPa
 			if err := appendEvents(pk, step); err != nil {
 				return nil, err
 			}
+			if err := applyActivityTasks(ctx, tx, step); err != nil {
+				return nil, err
+			}
 			continue
 		}
 		err := update.QueryRowContext(ctx, string(step.Status), step.Output, step.Error, step.Cause,
@@ -341,6 +344,9 @@ func (s *Store) HistoryAppend(ctx context.Context, params *store.HistoryAppendPa
 		}
 
 		if err := appendEvents(pk, step); err != nil {
+			return nil, err
+		}
+		if err := applyActivityTasks(ctx, tx, step); err != nil {
 			return nil, err
 		}
 	}

@@ -55,6 +55,11 @@ func Exercise(t *testing.T, newStore func(t *testing.T) store.Store) {
 		exerciseExecution(t, setup)
 	})
 
+	t.Run("Activity", func(t *testing.T) {
+		t.Parallel()
+		exerciseActivity(t, setup)
+	})
+
 	t.Run("Close", func(t *testing.T) {
 		t.Parallel()
 
