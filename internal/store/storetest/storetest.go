@@ -55,6 +55,11 @@ func Exercise(t *testing.T, newStore func(t *testing.T) store.Store) {
 		exerciseExecution(t, setup)
 	})
 
+	t.Run("Logs", func(t *testing.T) {
+		t.Parallel()
+		exerciseLogs(t, setup)
+	})
+
 	t.Run("Close", func(t *testing.T) {
 		t.Parallel()
 
