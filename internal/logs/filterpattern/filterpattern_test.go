@@ -55,7 +55,7 @@ func TestMatch(t *testing.T) {
 func TestParseErrors(t *testing.T) {
 	t.Parallel()
 	for pattern, kind := range map[string]string{
-		`{ $.level = "ERROR" }`: "JSON",
+		`{ $.level = "ERROR" }`:  "JSON",
 		`[ip, user, status=404]`: "space-delimited",
 		`%ERROR|WARN%`:           "regular expression",
 	} {
