@@ -246,7 +246,7 @@ func (s *Service) FilterEvents(ctx context.Context, sc Scope, in *FilterEventsIn
 	var ue *filterpattern.UnsupportedError
 	switch {
 	case errors.As(err, &ue):
-		return nil, "", invalid("gureum does not support %s", ue.Error())
+		return nil, "", invalid("%s filter patterns are not supported by gureum; use text terms, \"quoted phrases\", -term and ?term.", ue.Kind)
 	case err != nil:
 		return nil, "", invalid("Invalid filter pattern: %v", err.(*filterpattern.SyntaxError).Reason)
 	}
