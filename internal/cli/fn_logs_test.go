@@ -77,7 +77,9 @@ func TestFnLogs(t *testing.T) {
 	defer cancel()
 	var follow syncBuffer
 	followed := make(chan int)
-	go func() { followed <- Main(ctx, []string{"fn", "logs", "talker", "--follow", "--interval", "50ms", "--endpoint", url}, &follow, &follow) }()
+	go func() {
+		followed <- Main(ctx, []string{"fn", "logs", "talker", "--follow", "--interval", "50ms", "--endpoint", url}, &follow, &follow)
+	}()
 
 	code, _, stderr = runCLI(t, "fn", "invoke", "talker", "--payload", `{"who": "서준"}`, "--endpoint", url)
 	require.Equal(t, 0, code, stderr)
