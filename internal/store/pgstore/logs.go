@@ -1,9 +1,11 @@
 package pgstore
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -163,9 +165,15 @@ func (s *Store) LogStreamDelete(ctx context.Context, params *store.LogStreamDele
 		return interpretError(err)
 	}
 	defer func() { _ = tx.Rollback(ctx) }()
-	gpk, err := groupPK(ctx, tx, params.Account, params.Region, params.Group)
+	// The group's row first, then the stream's: LogEventsPut's lock order.
+	var gpk int64
+	err = tx.QueryRow(ctx, `SELECT pk FROM log_group WHERE account = $1 AND region = $2 AND name = $3 FOR UPDATE`,
+		params.Account, params.Region, params.Group).Scan(&gpk)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return store.ErrLogGroupNotFound
+	}
 	if err != nil {
-		return err
+		return interpretError(err)
 	}
 	var spk, count, size int64
 	err = tx.QueryRow(ctx, `SELECT pk FROM log_stream WHERE grp = $1 AND name = $2 FOR UPDATE`, gpk, params.Name).Scan(&spk)
@@ -290,8 +298,22 @@ func (s *Store) LogEventsPut(ctx context.Context, params *store.LogEventsPutPara
 	}
 	defer func() { _ = tx.Rollback(ctx) }()
 
-	var touched []int64
-	for i := range params.Batches {
+	// Groups and streams are created and their rows locked in (account,
+	// region, group, stream) order, so that two nodes writing the same
+	// groups cannot deadlock; the events then go in in the batches' order,
+	// which is their ingestion order.
+	order := make([]int, len(params.Batches))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(i, j int) int {
+		a, b := &params.Batches[i], &params.Batches[j]
+		return cmp.Or(strings.Compare(a.Account, b.Account), strings.Compare(a.Region, b.Region),
+			strings.Compare(a.Group, b.Group), strings.Compare(a.Stream, b.Stream))
+	})
+	type keys struct{ group, stream int64 }
+	resolved := make([]keys, len(params.Batches))
+	for _, i := range order {
 		b := &params.Batches[i]
 		if params.Create {
 			// ON CONFLICT: another node may create the same group or stream.
@@ -300,9 +322,14 @@ func (s *Store) LogEventsPut(ctx context.Context, params *store.LogEventsPutPara
 				return interpretError(err)
 			}
 		}
-		gpk, err := groupPK(ctx, tx, b.Account, b.Region, b.Group)
+		var gpk int64
+		err := tx.QueryRow(ctx, `SELECT pk FROM log_group WHERE account = $1 AND region = $2 AND name = $3 FOR UPDATE`,
+			b.Account, b.Region, b.Group).Scan(&gpk)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return store.ErrLogGroupNotFound
+		}
 		if err != nil {
-			return err
+			return interpretError(err)
 		}
 		if params.Create {
 			if _, err := tx.Exec(ctx, `INSERT INTO log_stream (grp, name, created_at) VALUES ($1, $2, $3)
@@ -311,13 +338,20 @@ func (s *Store) LogEventsPut(ctx context.Context, params *store.LogEventsPutPara
 			}
 		}
 		var spk int64
-		err = tx.QueryRow(ctx, `SELECT pk FROM log_stream WHERE grp = $1 AND name = $2`, gpk, b.Stream).Scan(&spk)
+		err = tx.QueryRow(ctx, `SELECT pk FROM log_stream WHERE grp = $1 AND name = $2 FOR UPDATE`, gpk, b.Stream).Scan(&spk)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return store.ErrLogStreamNotFound
 		}
 		if err != nil {
 			return interpretError(err)
 		}
+		resolved[i] = keys{gpk, spk}
+	}
+	var touched []int64
+	seen := map[int64]bool{}
+	for i := range params.Batches {
+		b := &params.Batches[i]
+		gpk, spk := resolved[i].group, resolved[i].stream
 		if len(b.Events) == 0 {
 			continue
 		}
@@ -348,7 +382,10 @@ func (s *Store) LogEventsPut(ctx context.Context, params *store.LogEventsPutPara
 			len(b.Events), size, gpk); err != nil {
 			return interpretError(err)
 		}
-		touched = append(touched, gpk)
+		if !seen[gpk] {
+			seen[gpk] = true
+			touched = append(touched, gpk)
+		}
 	}
 	for _, gpk := range touched {
 		if _, err := tx.Exec(ctx, `

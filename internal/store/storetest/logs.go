@@ -3,6 +3,7 @@ package storetest
 import (
 	"fmt"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -281,6 +282,32 @@ func exerciseLogs(t *testing.T, setup setupFunc) {
 		require.NoError(t, s.LogGroupDelete(ctx, &store.LogGroupDeleteParams{Account: account1, Region: region1, Name: "g"}))
 		require.NoError(t, putEvents(t, s, "g", "a", true, logEvents(1, "fresh")...))
 		require.Equal(t, []string{"a:fresh"}, listEvents(t, s, store.LogEventListParams{Group: "g"}))
+	})
+
+	// Writers creating and filling the same groups and streams at once, in
+	// different orders (PostgreSQL: several nodes), all succeed.
+	t.Run("ConcurrentPuts", func(t *testing.T) {
+		s, ctx := setup(t)
+		var wg sync.WaitGroup
+		for w := range 6 {
+			wg.Go(func() {
+				for i := range 10 {
+					batches := []store.LogEventBatch{
+						{Account: account1, Region: region1, Group: "c1", Stream: "s", Events: logEvents(int64(i), "x")},
+						{Account: account1, Region: region1, Group: "c2", Stream: "s", Events: logEvents(int64(i), "y", "z")},
+					}
+					if w%2 == 1 {
+						batches[0], batches[1] = batches[1], batches[0]
+					}
+					if !assertNoError(t, s.LogEventsPut(ctx, &store.LogEventsPutParams{Create: true, Batches: batches})) {
+						return
+					}
+				}
+			})
+		}
+		wg.Wait()
+		require.Len(t, listEvents(t, s, store.LogEventListParams{Group: "c1"}), 60)
+		require.Len(t, listEvents(t, s, store.LogEventListParams{Group: "c2"}), 120)
 	})
 
 	t.Run("GroupCap", func(t *testing.T) {

@@ -77,6 +77,9 @@ func Exercise(t *testing.T, newStore func(t *testing.T) store.Store) {
 			require.ErrorIs(t, err, store.ErrClosed)
 			_, err = s.ExecutionClaimDue(ctx, &store.ExecutionClaimDueParams{Owner: "me"})
 			require.ErrorIs(t, err, store.ErrClosed)
+			require.ErrorIs(t, s.LogEventsPut(ctx, &store.LogEventsPutParams{Create: true}), store.ErrClosed)
+			_, err = s.LogEventList(ctx, &store.LogEventListParams{Account: account1, Region: region1, Group: "g"})
+			require.ErrorIs(t, err, store.ErrClosed)
 		})
 
 		t.Run("ConcurrentClose", func(t *testing.T) {
