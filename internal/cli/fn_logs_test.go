@@ -92,8 +92,11 @@ func TestFnLogs(t *testing.T) {
 	for strings.Count(out, "REPORT RequestId") < 2 {
 		require.True(t, time.Now().Before(deadline), "logs never arrived: %s", out)
 		time.Sleep(20 * time.Millisecond)
+		// (The group appears with the writer's first flush.)
 		code, out, stderr = runCLI(t, "fn", "logs", "talker", "--since", "1h", "--endpoint", url)
-		require.Equal(t, 0, code, stderr)
+		if code != 0 {
+			require.Contains(t, stderr, "ResourceNotFoundException")
+		}
 	}
 	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
 	require.Len(t, lines, 8, out)
