@@ -48,12 +48,54 @@ fn_json=$(aws "${ep[@]}" lambda get-function --function-name team-picker 2>&1)
 check "get-function shows the env var" json_eq 'd["Configuration"]["Environment"]["Variables"]["SQUAD_NAME"]' '"조사병단"' "$fn_json"
 loc=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["Code"]["Location"])' "$fn_json")
 check "Code.Location downloads the zip" bash -c 'curl -sf "$1" | cmp -s - "$2"' _ "$loc" "$work/tp.zip"
+# Function logs: the CloudWatch Logs API (aws logs ...), aws CLI v2's logs tail [--follow], gureum fn logs.
+out=$(aws "${ep[@]}" logs describe-log-groups --log-group-name-prefix /aws/lambda/team-picker 2>&1)
+check "no log group before the first invocation" json_eq 'd["logGroups"]' '[]' "$out"
+check "lambda invoke" aws "${ep[@]}" lambda invoke --function-name team-picker "$work/invoke.json"
+wait_logs() { # wait_logs N: until /aws/lambda/team-picker holds N REPORT lines
+  for _ in $(seq 1 100); do
+    [ "$(aws "${ep[@]}" logs filter-log-events --log-group-name /aws/lambda/team-picker --filter-pattern REPORT \
+      --query 'length(events)' 2>/dev/null)" = "$1" ] && return 0
+    sleep 0.2
+  done
+  return 1
+}
+check "the invocation's REPORT line arrives" wait_logs 1
+out=$(aws "${ep[@]}" logs filter-log-events --log-group-name /aws/lambda/team-picker 2>&1)
+check "filter-log-events: START, the function's line, END, REPORT" json_eq \
+  '[m["message"].split(" ")[0].split("\t")[-2:] for m in d["events"]]' '[["START"], ["INFO", "picked"], ["END"], ["REPORT"]]' "$out"
+stream=$(aws "${ep[@]}" logs describe-log-streams --log-group-name /aws/lambda/team-picker --query 'logStreams[0].logStreamName' --output text 2>&1)
+check "the stream is named as Lambda names it ($stream)" grep -qE '^[0-9]{4}/[0-9]{2}/[0-9]{2}/\[\$LATEST\][0-9a-f]{32}$' <<<"$stream"
+out=$(aws "${ep[@]}" logs get-log-events --log-group-name /aws/lambda/team-picker --log-stream-name "$stream" --start-from-head 2>&1)
+check "get-log-events reads the stream" json_eq 'len(d["events"])' '4' "$out"
+# aws logs tail is aws CLI v2's (scripts/test installs Debian's awscli 2.x beside a v1 on PATH).
+aws2=
+for a in aws /usr/bin/aws /usr/local/bin/aws; do
+  if "$a" --version 2>&1 | grep -q '^aws-cli/2'; then aws2=$a; break; fi
+done
+if [ -z "$aws2" ]; then fail=$((fail+1)); echo "FAIL aws logs tail: no aws CLI v2 on this host"; else
+  out=$("$aws2" "${ep[@]}" logs tail /aws/lambda/team-picker 2>&1)
+  check "aws logs tail prints the function's line" grep -qE "^[0-9T:.+-]+ $(printf '%s' "$stream" | sed 's/[][$]/\\&/g') .*INFO	picked 4 teams of 3" <<<"$out"
+  "$aws2" "${ep[@]}" logs tail /aws/lambda/team-picker --follow --format short >"$work/follow.txt" 2>&1 &
+  follow_pid=$!
+  check "lambda invoke (while following)" aws "${ep[@]}" lambda invoke --function-name team-picker "$work/invoke.json"
+  followed() { for _ in $(seq 1 150); do [ "$(grep -c 'REPORT RequestId' "$work/follow.txt")" = 2 ] && return 0; sleep 0.2; done; return 1; }
+  check "aws logs tail --follow prints both invocations" followed
+  kill "$follow_pid" 2>/dev/null; wait "$follow_pid" 2>/dev/null
+  check "aws logs tail --follow prints each line once" test "$(grep -c 'START RequestId' "$work/follow.txt")" = 2
+fi
+wait_logs 2 || true
+out=$("$bin" fn logs team-picker --endpoint "$GUREUM_URL" 2>&1)
+check "gureum fn logs prints both invocations" test "$(grep -c 'INFO	picked 4 teams of 3' <<<"$out")" = 2
 check "update-function-configuration" aws "${ep[@]}" lambda update-function-configuration --function-name team-picker --memory-size 256
 check "lambda wait function-updated-v2" aws "${ep[@]}" lambda wait function-updated-v2 --function-name team-picker
 expect_error "memory too large" ValidationException aws "${ep[@]}" lambda update-function-configuration --function-name team-picker --memory-size 20000
 check "publish-version" aws "${ep[@]}" lambda publish-version --function-name team-picker
 check "create-alias" aws "${ep[@]}" lambda create-alias --function-name team-picker --name prod --function-version 1
 check "delete-function" aws "${ep[@]}" lambda delete-function --function-name team-picker
+out=$(aws "${ep[@]}" logs describe-log-groups --log-group-name-prefix /aws/lambda/team-picker 2>&1)
+check "deleting the function leaves its log group" json_eq '[g["logGroupName"] for g in d["logGroups"]]' '["/aws/lambda/team-picker"]' "$out"
+expect_error "logs: unknown group" ResourceNotFoundException aws "${ep[@]}" logs get-log-events --log-group-name /nope --log-stream-name s
 
 # The soccer example: five functions and the machine deployed with the aws CLI, run for each position.
 soccer_out=$("$here/../examples/soccer-training/deploy.sh" "$GUREUM_URL" 2>&1) || true

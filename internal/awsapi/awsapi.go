@@ -1,6 +1,6 @@
-// Package awsapi serves AWS wire protocols on one port: JSON 1.0 requests
-// (POST / with X-Amz-Target, as Step Functions speaks) and REST-JSON requests
-// (Lambda's /2015-03-31/... paths). It owns what every operation shares:
+// Package awsapi serves AWS wire protocols on one port: JSON 1.0 and 1.1
+// requests (POST / with X-Amz-Target, as Step Functions and CloudWatch Logs
+// speak) and REST-JSON requests (Lambda's /2015-03-31/... paths). It owns what every operation shares:
 // request IDs, SigV4 authentication, body limits, panic recovery, metrics,
 // logging and rendering errors in each protocol's AWS shape.
 //
@@ -26,11 +26,15 @@ type Protocol uint8
 const (
 	JSON10   Protocol = iota + 1 // awsJson1_0: Step Functions
 	RESTJSON                     // restJson1: Lambda
+	JSON11                       // awsJson1_1: CloudWatch Logs
 )
+
+// isJSON reports whether p is one of the X-Amz-Target JSON protocols.
+func (p Protocol) isJSON() bool { return p == JSON10 || p == JSON11 }
 
 // Default request body limits when an Operation sets none.
 const (
-	DefaultMaxJSONBody = 8 << 20  // JSON 1.0: definitions are ≤ 1 MiB characters
+	DefaultMaxJSONBody = 8 << 20  // JSON 1.0/1.1: definitions are ≤ 1 MiB characters
 	DefaultMaxRESTBody = 70 << 20 // CreateFunction: a 50 MB zip, base64 encoded
 )
 
@@ -83,7 +87,7 @@ type Config struct {
 type Mux struct {
 	cfg      Config
 	targets  map[string]*Operation // "AWSStepFunctions.ListStateMachines" → op
-	prefixes map[string]Protocol   // target prefixes we know ("AWSStepFunctions")
+	prefixes map[string]Protocol   // target prefixes we know ("AWSStepFunctions", "Logs_20140328")
 	rest     *http.ServeMux
 	plain    *http.ServeMux
 }
@@ -102,18 +106,22 @@ func NewMux(cfg Config) *Mux {
 	return m
 }
 
-// HandleTarget registers a JSON 1.0 operation under its X-Amz-Target
-// ("AWSStepFunctions.ListStateMachines").
+// HandleTarget registers a JSON 1.0 or 1.1 operation under its X-Amz-Target
+// ("AWSStepFunctions.ListStateMachines", "Logs_20140328.FilterLogEvents").
+// All targets of a prefix speak one protocol.
 func (m *Mux) HandleTarget(target string, op *Operation) {
 	prefix, _, ok := strings.Cut(target, ".")
-	if !ok || op.Protocol != JSON10 {
-		panic("awsapi: bad JSON 1.0 target " + target)
+	if !ok || !op.Protocol.isJSON() {
+		panic("awsapi: bad JSON target " + target)
 	}
 	if _, dup := m.targets[target]; dup {
 		panic("awsapi: target registered twice: " + target)
 	}
+	if p, known := m.prefixes[prefix]; known && p != op.Protocol {
+		panic("awsapi: target prefix with two protocols: " + target)
+	}
 	m.targets[target] = op
-	m.prefixes[prefix] = JSON10
+	m.prefixes[prefix] = op.Protocol
 }
 
 // HandleREST registers a REST-JSON operation under a net/http pattern
@@ -144,12 +152,16 @@ func (m *Mux) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func (m *Mux) serveTarget(w http.ResponseWriter, r *http.Request, target string) {
-	defer m.recoverPanic(w, r, JSON10)
+	proto := JSON10
+	if prefix, _, _ := strings.Cut(target, "."); m.prefixes[prefix] != 0 {
+		proto = m.prefixes[prefix] // unknown operations of a known service answer in its protocol
+	}
+	defer m.recoverPanic(w, r, proto)
 	op, ok := m.targets[target]
 	if !ok || r.Method != http.MethodPost {
 		// Drain a little so keep-alive connections stay usable.
 		_, _ = io.CopyN(io.Discard, r.Body, 1<<16)
-		m.writeError(w, r, JSON10, NewError(CommonUnknownOperation, ""), nil)
+		m.writeError(w, r, proto, NewError(CommonUnknownOperation, ""), nil)
 		return
 	}
 	m.serveOp(w, r, op)
@@ -197,16 +209,16 @@ func (m *Mux) serveOp(w http.ResponseWriter, hr *http.Request, op *Operation) {
 // authenticates the request.
 func (m *Mux) prepare(req *Request) error {
 	op := req.Op
-	if op.Protocol == JSON10 {
+	if op.Protocol.isJSON() {
 		ct := req.Header.Get("Content-Type")
 		if mt, _, _ := strings.Cut(ct, ";"); ct != "" && !jsonContentTypes[strings.TrimSpace(strings.ToLower(mt))] {
-			return NewError(CommonSerialization, "Content-Type %q is not supported: send application/x-amz-json-1.0", ct)
+			return NewError(CommonSerialization, "Content-Type %q is not supported: send %s", ct, op.Protocol.contentType())
 		}
 	}
 	limit := op.MaxBody
 	if limit == 0 {
 		limit = DefaultMaxRESTBody
-		if op.Protocol == JSON10 {
+		if op.Protocol.isJSON() {
 			limit = DefaultMaxJSONBody
 		}
 	}

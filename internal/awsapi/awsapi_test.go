@@ -34,6 +34,13 @@ func newTestMux(t *testing.T, logs *bytes.Buffer) *httptest.Server {
 		Handler: awsapi.JSON(func(ctx context.Context, r *awsapi.Request, in *echoIn) (*echoOut, error) {
 			return &echoOut{N: in.N, Region: r.Region}, nil
 		})})
+	m.HandleTarget("Test11.Echo", &awsapi.Operation{Service: "test11", Name: "Echo", Protocol: awsapi.JSON11,
+		Handler: awsapi.JSON11Handler(func(ctx context.Context, r *awsapi.Request, in *echoIn) (*echoOut, error) {
+			if in.N < 0 {
+				return nil, awsapi.NewError(awsapi.CommonThrottling, "")
+			}
+			return &echoOut{N: in.N, Region: r.Region}, nil
+		})})
 	m.HandleTarget("Test.Panic", &awsapi.Operation{Service: "test", Name: "Panic", Protocol: awsapi.JSON10,
 		Handler: func(http.ResponseWriter, *awsapi.Request) error { panic("boom") }})
 	m.HandleREST("POST /rest/panic", &awsapi.Operation{Service: "test", Name: "RestPanic", Protocol: awsapi.RESTJSON,
@@ -119,6 +126,32 @@ func TestJSON10(t *testing.T) {
 	// GET with a target is not an operation.
 	r = do(t, "GET", srv.URL+"/", json10("Test.Echo"), "")
 	require.Equal(t, "UnknownOperationException", r.body["__type"])
+}
+
+// JSON 1.1 is JSON 1.0 with its own content type, on success and on
+// errors, including for operations its target prefix does not have.
+func TestJSON11(t *testing.T) {
+	t.Parallel()
+	var logs bytes.Buffer
+	srv := newTestMux(t, &logs)
+	h := map[string]string{"X-Amz-Target": "Test11.Echo", "Content-Type": "application/x-amz-json-1.1"}
+	r := do(t, "POST", srv.URL+"/", h, `{"n": 3}`)
+	require.Equal(t, 200, r.status)
+	require.Equal(t, 3.0, r.body["n"])
+	require.Equal(t, awsapi.ContentTypeJSON11, r.header.Get("Content-Type"))
+	for name, tc := range map[string]struct {
+		target, body, code string
+	}{
+		"error":      {"Test11.Echo", `{"n": -1}`, "ThrottlingException"},
+		"garbage":    {"Test11.Echo", `{"n":`, "SerializationException"},
+		"unknown-op": {"Test11.Nope", `{}`, "UnknownOperationException"},
+	} {
+		h["X-Amz-Target"] = tc.target
+		r := do(t, "POST", srv.URL+"/", h, tc.body)
+		require.Equal(t, 400, r.status, name)
+		require.Equal(t, tc.code, r.body["__type"], name)
+		require.Equal(t, awsapi.ContentTypeJSON11, r.header.Get("Content-Type"), name)
+	}
 }
 
 func TestRESTJSON(t *testing.T) {

@@ -37,6 +37,15 @@ var (
 	LambdaProvisionedConcurrencyConfigNotFound = &Kind{Code: "ProvisionedConcurrencyConfigNotFoundException", Status: 404, Fault: "User", Message: "The specified configuration does not exist."}
 )
 
+// Logs errors.
+var (
+	LogsInvalidParameter      = &Kind{Code: "InvalidParameterException", Status: 400, Fault: "User", Message: "A parameter is specified incorrectly."}
+	LogsResourceNotFound      = &Kind{Code: "ResourceNotFoundException", Status: 400, Fault: "User", Message: "The specified resource does not exist."}
+	LogsResourceAlreadyExists = &Kind{Code: "ResourceAlreadyExistsException", Status: 400, Fault: "User", Message: "The specified resource already exists."}
+	LogsLimitExceeded         = &Kind{Code: "LimitExceededException", Status: 400, Fault: "User", Message: "You have reached the maximum number of resources that can be created."}
+	LogsServiceUnavailable    = &Kind{Code: "ServiceUnavailableException", Status: 500, Fault: "Service", Message: "The service cannot complete the request."}
+)
+
 // SFN errors.
 var (
 	SFNActivityAlreadyExists        = &Kind{Code: "ActivityAlreadyExists", Status: 400, Fault: "User", Message: "Activity already exists."}

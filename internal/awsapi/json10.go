@@ -12,6 +12,16 @@ import (
 // empty body counts as {}), a decoding failure is a SerializationException,
 // and Out is written with status 200.
 func JSON[In, Out any](fn func(ctx context.Context, r *Request, in *In) (*Out, error)) HandlerFunc {
+	return jsonHandler(ContentTypeJSON10, fn)
+}
+
+// JSON11Handler is JSON for JSON 1.1 operations (CloudWatch Logs): the same
+// decoding and errors, answered as application/x-amz-json-1.1.
+func JSON11Handler[In, Out any](fn func(ctx context.Context, r *Request, in *In) (*Out, error)) HandlerFunc {
+	return jsonHandler(ContentTypeJSON11, fn)
+}
+
+func jsonHandler[In, Out any](contentType string, fn func(ctx context.Context, r *Request, in *In) (*Out, error)) HandlerFunc {
 	return func(w http.ResponseWriter, r *Request) error {
 		in := new(In)
 		if err := DecodeJSON10(r.Body, in); err != nil {
@@ -21,7 +31,7 @@ func JSON[In, Out any](fn func(ctx context.Context, r *Request, in *In) (*Out, e
 		if err != nil {
 			return err
 		}
-		return WriteJSON(w, http.StatusOK, ContentTypeJSON10, out)
+		return WriteJSON(w, http.StatusOK, contentType, out)
 	}
 }
 

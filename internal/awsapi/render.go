@@ -8,15 +8,27 @@ import (
 	"strconv"
 )
 
-// Content types of the two protocols.
+// Content types of the protocols.
 const (
 	ContentTypeJSON10 = "application/x-amz-json-1.0"
+	ContentTypeJSON11 = "application/x-amz-json-1.1"
 	ContentTypeJSON   = "application/json"
 )
 
+// contentType is the protocol's response content type.
+func (p Protocol) contentType() string {
+	switch p {
+	case JSON10:
+		return ContentTypeJSON10
+	case JSON11:
+		return ContentTypeJSON11
+	}
+	return ContentTypeJSON
+}
+
 // writeError renders err in protocol p's AWS shape:
 //
-//	JSON 1.0:  {"__type": "Code", "message": "..."}
+//	JSON 1.0/1.1: {"__type": "Code", "message": "..."}
 //	REST-JSON: header x-amzn-ErrorType: Code, body {"Type": "User", "message": "..."}
 //
 // Errors that are not *Error are internal: they are logged and answered as
@@ -41,8 +53,8 @@ func (m *Mux) writeError(w http.ResponseWriter, r *http.Request, p Protocol, err
 	}
 	h := w.Header()
 	switch p {
-	case JSON10:
-		h.Set("Content-Type", ContentTypeJSON10)
+	case JSON10, JSON11:
+		h.Set("Content-Type", p.contentType())
 		body["__type"] = ae.Kind.Code
 		body["message"] = ae.Message
 	default:

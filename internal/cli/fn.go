@@ -23,7 +23,7 @@ import (
 
 func init() {
 	register("fn", command{
-		summary: "functions: fn create|invoke|list|delete (talks to a running gureum over the Lambda API)",
+		summary: "functions: fn create|invoke|list|delete|logs (talks to a running gureum over the Lambda and CloudWatch Logs APIs)",
 		run:     runFn,
 	})
 }
@@ -49,7 +49,7 @@ func lambdaClient(endpoint string) *lambdaclient.Client {
 
 func runFn(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprintln(stderr, "usage: gureum fn create|invoke|list|delete ...")
+		fmt.Fprintln(stderr, "usage: gureum fn create|invoke|list|delete|logs ...")
 		return exitError
 	}
 	sub, args := args[0], args[1:]
@@ -175,8 +175,16 @@ func runFn(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			_, _, err := c.Call(ctx, http.MethodDelete, "/2015-03-31/functions/"+url.PathEscape(pos[0]), nil, nil, nil)
 			return err
 		}
+	case "logs":
+		opts := fnLogsFlags(fs)
+		run = func(c *lambdaclient.Client, pos []string) error {
+			if len(pos) != 1 {
+				return errUsage("gureum fn logs NAME [--follow] [--since 10m] [--filter-pattern P] [--format detailed|short]")
+			}
+			return runFnLogs(ctx, c, pos[0], opts, stdout)
+		}
 	default:
-		fmt.Fprintf(stderr, "gureum fn: unknown subcommand %q (have: create, invoke, list, delete)\n", sub)
+		fmt.Fprintf(stderr, "gureum fn: unknown subcommand %q (have: create, invoke, list, delete, logs)\n", sub)
 		return exitError
 	}
 	pos, err := parseInterspersed(fs, args)

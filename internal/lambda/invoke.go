@@ -20,6 +20,7 @@ import (
 	"github.com/gureum-dev/gureum/internal/lambda/bootstrap"
 	"github.com/gureum-dev/gureum/internal/lambda/runtimeapi"
 	"github.com/gureum-dev/gureum/internal/sandbox"
+	"github.com/gureum-dev/gureum/internal/store"
 )
 
 // InvokeInput is one invocation request.
@@ -86,6 +87,8 @@ type environment struct {
 	api        *runtimeapi.Server
 	sink       *lineSink
 	logStream  string
+	logMu      sync.Mutex     // guards pendingLog and taking its lines
+	pendingLog *invocationLog // the last invocation's log, until its lines settle
 	initDur    time.Duration
 	invoked    bool
 	frozen     bool
@@ -302,56 +305,125 @@ func (s *Service) invokeSync(ctx context.Context, sc Scope, reserved *int, cfg *
 		return nil, fmt.Errorf("invoke %s: %w", cfg.FunctionArn, ierr)
 	}
 	maxMem, _ := env.sb.MaxMemoryBytes()
-	if in.LogType == "Tail" {
-		env.sink.settle(time.Millisecond, 20*time.Millisecond) // the tail should hold the last lines
+	il := s.invocationLog(sc, reqID, cfg, env.logStream, start, dur, maxMem, env, cold, res)
+	out := &InvokeOutput{StatusCode: 200, Payload: res.Payload, FunctionError: res.FunctionError, ExecutedVersion: cfg.Version}
+	switch {
+	case in.LogType == "Tail" || broken:
+		// The tail must hold the last lines, and a broken environment's
+		// last lines explain its end: wait for them here.
+		env.sink.settle(time.Millisecond, 20*time.Millisecond)
+		events := il.events(env.sink.take())
+		s.recordLogs(il, events)
+		if in.LogType == "Tail" {
+			tail := joinLogs(events)
+			if len(tail) > tailBytes {
+				tail = tail[len(tail)-tailBytes:]
+			}
+			out.LogResult = base64.StdEncoding.EncodeToString(tail)
+		}
+	default:
+		// Lines the runtime printed just before it answered may still be in
+		// the pipe: take them a moment later, off the caller's path (or when
+		// the environment is next used, whichever comes first).
+		env.logMu.Lock()
+		env.pendingLog = il
+		env.logMu.Unlock()
+		time.AfterFunc(logSettle, func() { s.finishLogs(env) })
 	}
-	lines := env.sink.take()
-	logs := s.reportLines(reqID, cfg, lines, dur, maxMem, env, cold, res)
 	if broken {
 		s.discard(env)
 	} else {
 		s.release(env)
 	}
-	out := &InvokeOutput{StatusCode: 200, Payload: res.Payload, FunctionError: res.FunctionError, ExecutedVersion: cfg.Version}
-	if in.LogType == "Tail" {
-		tail := logs
-		if len(tail) > tailBytes {
-			tail = tail[len(tail)-tailBytes:]
-		}
-		out.LogResult = base64.StdEncoding.EncodeToString(tail)
-	}
-	s.recordLogs(cfg, env.logStream, logs)
 	return out, nil
 }
 
-// reportLines frames an invocation's output with Lambda's START, END and
+// logSettle is how long an invocation's log events wait for the runtime's
+// last lines when nobody waits for them.
+const logSettle = 20 * time.Millisecond
+
+// invocationLog is an invocation's framing log events (START before the
+// function's lines; the timeout notice, END and REPORT after them) and
+// where they go.
+type invocationLog struct {
+	sc         Scope
+	cfg        *FunctionConfiguration
+	stream     string
+	head, tail []store.InputLogEvent
+}
+
+// invocationLog frames an invocation's output with Lambda's START, END and
 // REPORT lines.
-func (s *Service) reportLines(reqID string, cfg *FunctionConfiguration, lines [][]byte, dur time.Duration, maxMem int64,
-	env *environment, cold bool, res *runtimeapi.Result) []byte {
-	var b bytes.Buffer
-	fmt.Fprintf(&b, "START RequestId: %s Version: %s\n", reqID, cfg.Version)
-	for _, l := range lines {
-		b.Write(l)
-		b.WriteByte('\n')
+func (s *Service) invocationLog(sc Scope, reqID string, cfg *FunctionConfiguration, stream string, start time.Time, dur time.Duration, maxMem int64,
+	env *environment, cold bool, res *runtimeapi.Result) *invocationLog {
+	end := time.Now()
+	il := &invocationLog{sc: sc, cfg: cfg, stream: stream}
+	add := func(to *[]store.InputLogEvent, at time.Time, msg string) {
+		*to = append(*to, store.InputLogEvent{Timestamp: at.UnixMilli(), Message: msg})
 	}
+	add(&il.head, start, fmt.Sprintf("START RequestId: %s Version: %s\n", reqID, cfg.Version))
 	if res.ErrorType == runtimeapi.ErrorTypeSandboxTimedout {
-		fmt.Fprintf(&b, "%s %s Task timed out after %.2f seconds\n", time.Now().UTC().Format("2006-01-02T15:04:05.000Z"), reqID, float64(cfg.Timeout))
+		add(&il.tail, end, fmt.Sprintf("%s %s Task timed out after %.2f seconds\n", end.UTC().Format("2006-01-02T15:04:05.000Z"), reqID, float64(cfg.Timeout)))
 	}
-	fmt.Fprintf(&b, "END RequestId: %s\n", reqID)
+	add(&il.tail, end, fmt.Sprintf("END RequestId: %s\n", reqID))
 	ms := float64(dur.Microseconds()) / 1000
-	fmt.Fprintf(&b, "REPORT RequestId: %s\tDuration: %.2f ms\tBilled Duration: %d ms\tMemory Size: %d MB\tMax Memory Used: %d MB",
+	report := fmt.Sprintf("REPORT RequestId: %s\tDuration: %.2f ms\tBilled Duration: %d ms\tMemory Size: %d MB\tMax Memory Used: %d MB",
 		reqID, ms, int(math.Ceil(ms)), cfg.MemorySize, (maxMem+(1<<20)-1)>>20)
 	if cold {
-		fmt.Fprintf(&b, "\tInit Duration: %.2f ms", float64(env.initDur.Microseconds())/1000)
+		report += fmt.Sprintf("\tInit Duration: %.2f ms", float64(env.initDur.Microseconds())/1000)
 	}
-	b.WriteString("\t\n")
+	add(&il.tail, end, report+"\t\n")
+	return il
+}
+
+// events is the invocation's log: one event per line, each message ending
+// in a newline as Lambda's do, in chronological order (a line read from the
+// pipe after END keeps END's time).
+func (il *invocationLog) events(lines []logLine) []store.InputLogEvent {
+	events := make([]store.InputLogEvent, 0, len(il.head)+len(lines)+len(il.tail))
+	events = append(events, il.head...)
+	for _, l := range lines {
+		events = append(events, store.InputLogEvent{Timestamp: l.at.UnixMilli(), Message: strings.ToValidUTF8(string(l.text), "\uFFFD") + "\n"})
+	}
+	events = append(events, il.tail...)
+	for i := 1; i < len(events); i++ {
+		events[i].Timestamp = max(events[i].Timestamp, events[i-1].Timestamp)
+	}
+	return events
+}
+
+// finishLogs records an environment's pending invocation log with the lines
+// that arrived since.
+func (s *Service) finishLogs(env *environment) {
+	env.logMu.Lock()
+	defer env.logMu.Unlock()
+	if il := env.pendingLog; il != nil {
+		env.pendingLog = nil
+		s.recordLogs(il, il.events(env.sink.take()))
+	}
+}
+
+// joinLogs is the log text of an invocation (LogType Tail's source).
+func joinLogs(events []store.InputLogEvent) []byte {
+	var b bytes.Buffer
+	for _, ev := range events {
+		b.WriteString(ev.Message)
+	}
 	return b.Bytes()
 }
 
-// recordLogs keeps the latest invocations' logs per function (until the
-// CloudWatch Logs store lands) and sends them to the server log at debug.
-func (s *Service) recordLogs(cfg *FunctionConfiguration, stream string, logs []byte) {
-	s.log.Debug("function logs", "function", cfg.FunctionName, "stream", stream, "logs", string(logs))
+// recordLogs sends an invocation's log events to the function's log group
+// (LoggingConfig.LogGroup, by default /aws/lambda/NAME) and stream, through
+// the buffered log writer: nothing here waits for the database.
+func (s *Service) recordLogs(il *invocationLog, events []store.InputLogEvent) {
+	if s.opts.Logs == nil {
+		return
+	}
+	group := il.cfg.LoggingConfig.LogGroup
+	if group == "" {
+		group = "/aws/lambda/" + il.cfg.FunctionName
+	}
+	s.opts.Logs.Append(store.LogEventBatch{Account: il.sc.Account, Region: il.sc.Region, Group: group, Stream: il.stream, Events: events})
 }
 
 func errorJSON(typ, msg string) []byte {
@@ -370,6 +442,7 @@ func (s *Service) acquire(ctx context.Context, sc Scope, cfg *FunctionConfigurat
 			env.freeze.Stop()
 		}
 		p.mu.Unlock()
+		s.finishLogs(env) // the previous invocation's lines are not this one's
 		if env.frozen {
 			if err := env.sb.Thaw(); err != nil {
 				s.discard(env)
@@ -535,6 +608,7 @@ func (s *Service) idleTick(env *environment) {
 
 // discard kills an environment and frees its uid.
 func (s *Service) discard(env *environment) {
+	s.finishLogs(env)
 	_ = env.sb.Close()
 	_ = env.api.Close()
 	s.pool.mu.Lock()

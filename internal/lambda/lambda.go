@@ -45,6 +45,15 @@ type Options struct {
 	Runtimes func(runtime string) error
 	Logger   *slog.Logger
 	Now      func() time.Time
+	// Logs receives each invocation's log events (the server passes the
+	// CloudWatch Logs writer); nil keeps them only for LogType Tail.
+	Logs LogSink
+}
+
+// LogSink takes functions' log events. Append must not block on I/O: it is
+// called on every invocation's path.
+type LogSink interface {
+	Append(store.LogEventBatch)
 }
 
 // Service is the Lambda service.

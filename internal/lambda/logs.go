@@ -12,7 +12,7 @@ import (
 type lineSink struct {
 	mu      sync.Mutex
 	partial []byte
-	lines   [][]byte
+	lines   []logLine
 	max     int // lines kept between takes; older ones are dropped
 	dropped int
 	writes  int // count of Write calls, to see when output has settled
@@ -62,16 +62,22 @@ func (s *lineSink) Write(p []byte) (int, error) {
 	return n, nil
 }
 
+// logLine is one line of output and when it was written.
+type logLine struct {
+	at   time.Time
+	text []byte
+}
+
 func (s *lineSink) push(line []byte) {
 	if len(s.lines) >= s.max {
 		s.lines = s.lines[1:]
 		s.dropped++
 	}
-	s.lines = append(s.lines, bytes.Clone(line))
+	s.lines = append(s.lines, logLine{at: time.Now(), text: bytes.Clone(line)})
 }
 
 // take returns the complete lines written since the last take.
-func (s *lineSink) take() [][]byte {
+func (s *lineSink) take() []logLine {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	out := s.lines

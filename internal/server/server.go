@@ -22,10 +22,12 @@ import (
 
 	"github.com/gureum-dev/gureum/internal/awsapi"
 	"github.com/gureum-dev/gureum/internal/awsapi/lambdaapi"
+	"github.com/gureum-dev/gureum/internal/awsapi/logsapi"
 	"github.com/gureum-dev/gureum/internal/awsapi/sfnapi"
 	"github.com/gureum-dev/gureum/internal/config"
 	"github.com/gureum-dev/gureum/internal/lambda"
 	"github.com/gureum-dev/gureum/internal/lambda/bootstrap"
+	"github.com/gureum-dev/gureum/internal/logs"
 	"github.com/gureum-dev/gureum/internal/sfn"
 	"github.com/gureum-dev/gureum/internal/sfnmock"
 	"github.com/gureum-dev/gureum/internal/store"
@@ -37,6 +39,7 @@ import (
 // Server is a running gureum node.
 type Server struct {
 	lambda  *lambda.Service
+	logw    *logs.Writer // functions' logs on their way to the store
 	cfg     config.Config
 	log     *slog.Logger
 	store   store.Store
@@ -66,9 +69,11 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*Server, err
 		Auth:    awsapi.Auth{Required: cfg.AuthRequired(), Keys: cfg.AccessKeys},
 		Metrics: awsapi.NewMetrics(reg),
 	})
+	s.logw = logs.NewWriter(st, logs.WriterOptions{Logger: log.With("service", "logs")})
 	lsvc, err := lambda.New(st, lambda.Options{DataDir: cfg.DataDir, Logger: log.With("service", "lambda"),
-		Runtimes: func(rt string) error { _, err := bootstrap.For(rt); return err }})
+		Runtimes: func(rt string) error { _, err := bootstrap.For(rt); return err }, Logs: s.logw})
 	if err != nil {
+		_ = s.logw.Close(ctx)
 		_ = st.Close()
 		return nil, err
 	}
@@ -89,6 +94,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*Server, err
 	s.sfn = sfn.New(st, sfn.Options{Logger: log.With("service", "states"), WaitScale: cfg.WaitScale, MockConfig: mocks,
 		TakeOver: cfg.Store == "", Lambda: lambdaTasks{svc: lsvc}})
 	sfnapi.Register(mux, s.sfn)
+	logsapi.Register(mux, logs.New(st))
 	mux.Handle("GET /_gureum/health", http.HandlerFunc(s.health))
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 
@@ -168,10 +174,10 @@ func (s *Server) Addr() string { return s.ln.Addr().String() }
 func (s *Server) Done() <-chan error { return s.done }
 
 // Shutdown stops accepting connections, lets in-flight requests finish (until
-// ctx ends), then closes the store.
+// ctx ends), writes the functions' pending log events, then closes the store.
 func (s *Server) Shutdown(ctx context.Context) error {
 	err := s.http.Shutdown(ctx)
-	return errors.Join(err, s.sfn.Close(ctx), s.lambda.Close(), s.store.Close())
+	return errors.Join(err, s.sfn.Close(ctx), s.lambda.Close(), s.logw.Close(ctx), s.store.Close())
 }
 
 // codeHandler serves deployment packages by content hash: GetFunction's
@@ -223,7 +229,7 @@ func (s *Server) health(w http.ResponseWriter, r *http.Request) {
 		Status:   "ok",
 		Uptime:   time.Since(s.started).Seconds(),
 		Store:    storeHealth{Driver: s.store.Driver(), Status: "ok"},
-		Services: map[string]string{"lambda": "running", "states": "running"},
+		Services: map[string]string{"lambda": "running", "states": "running", "logs": "running"},
 		Auth:     "any credentials (loopback)",
 		Testing:  testingSwitches{SFNMockConfig: s.cfg.SFNMockConfig, WaitScale: s.cfg.WaitScale},
 	}

@@ -185,4 +185,39 @@ type Store interface {
 	// ActivityTaskDelete removes an activity task by token; deleting one that
 	// does not exist is not an error.
 	ActivityTaskDelete(ctx context.Context, params *ActivityTaskDeleteParams) error
+	// LogGroupCreate inserts an empty log group, or returns ErrAlreadyExists.
+	LogGroupCreate(ctx context.Context, params *LogGroupCreateParams) (*LogGroupRow, error)
+
+	// LogGroupDelete removes a log group with its streams and events, or
+	// returns ErrLogGroupNotFound.
+	LogGroupDelete(ctx context.Context, params *LogGroupDeleteParams) error
+
+	// LogGroupGet returns a log group, or ErrLogGroupNotFound.
+	LogGroupGet(ctx context.Context, params *LogGroupGetParams) (*LogGroupRow, error)
+
+	// LogGroupList returns one page of an account and region's log groups in
+	// byte order of name.
+	LogGroupList(ctx context.Context, params *LogGroupListParams) (*LogGroupListResult, error)
+
+	// LogStreamCreate inserts an empty log stream. It returns
+	// ErrLogGroupNotFound or ErrAlreadyExists.
+	LogStreamCreate(ctx context.Context, params *LogStreamCreateParams) (*LogStreamRow, error)
+
+	// LogStreamDelete removes a log stream with its events. It returns
+	// ErrLogGroupNotFound or ErrLogStreamNotFound.
+	LogStreamDelete(ctx context.Context, params *LogStreamDeleteParams) error
+
+	// LogStreamList returns one page of a group's log streams, or
+	// ErrLogGroupNotFound.
+	LogStreamList(ctx context.Context, params *LogStreamListParams) (*LogStreamListResult, error)
+
+	// LogEventsPut stores batches of events in one transaction, setting
+	// their IngestionTime and Seq, updating the streams' event times and
+	// trimming each group to MaxGroupEvents.
+	LogEventsPut(ctx context.Context, params *LogEventsPutParams) error
+
+	// LogEventList returns one page of a group's events in (Timestamp, Seq)
+	// order, or ErrLogGroupNotFound (ErrLogStreamNotFound with
+	// RequireStreams).
+	LogEventList(ctx context.Context, params *LogEventListParams) (*LogEventListResult, error)
 }

@@ -60,6 +60,11 @@ func Exercise(t *testing.T, newStore func(t *testing.T) store.Store) {
 		exerciseActivity(t, setup)
 	})
 
+	t.Run("Logs", func(t *testing.T) {
+		t.Parallel()
+		exerciseLogs(t, setup)
+	})
+
 	t.Run("Close", func(t *testing.T) {
 		t.Parallel()
 
@@ -76,6 +81,9 @@ func Exercise(t *testing.T, newStore func(t *testing.T) store.Store) {
 			_, err = s.HistoryAppend(ctx, &store.HistoryAppendParams{})
 			require.ErrorIs(t, err, store.ErrClosed)
 			_, err = s.ExecutionClaimDue(ctx, &store.ExecutionClaimDueParams{Owner: "me"})
+			require.ErrorIs(t, err, store.ErrClosed)
+			require.ErrorIs(t, s.LogEventsPut(ctx, &store.LogEventsPutParams{Create: true}), store.ErrClosed)
+			_, err = s.LogEventList(ctx, &store.LogEventListParams{Account: account1, Region: region1, Group: "g"})
 			require.ErrorIs(t, err, store.ErrClosed)
 		})
 

@@ -1,0 +1,27 @@
+package logsapi
+
+import (
+	"context"
+
+	"github.com/gureum-dev/gureum/internal/awsapi"
+)
+
+type createLogStreamInput struct {
+	LogGroupName  *string `json:"logGroupName"`
+	LogStreamName *string `json:"logStreamName"`
+}
+
+func (a *API) createLogStream(ctx context.Context, r *awsapi.Request, in *createLogStreamInput) (*empty, error) {
+	v := &validator{}
+	v.required("logGroupName", in.LogGroupName)
+	v.required("logStreamName", in.LogStreamName)
+	v.groupName("logGroupName", in.LogGroupName)
+	v.streamName("logStreamName", in.LogStreamName)
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	if err := a.svc.CreateStream(ctx, scope(r), *in.LogGroupName, *in.LogStreamName); err != nil {
+		return nil, serviceError(err)
+	}
+	return &empty{}, nil
+}
