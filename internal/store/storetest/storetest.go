@@ -55,6 +55,11 @@ func Exercise(t *testing.T, newStore func(t *testing.T) store.Store) {
 		exerciseExecution(t, setup)
 	})
 
+	t.Run("Layer", func(t *testing.T) {
+		t.Parallel()
+		exerciseLayer(t, setup)
+	})
+
 	t.Run("Close", func(t *testing.T) {
 		t.Parallel()
 
