@@ -177,6 +177,9 @@ func (d *functionDoc) resolveInvokeQualifier(sc Scope, name, q string) (*Functio
 // key of its environments (function, version, settings and code identity).
 func (s *Service) codeFor(doc *functionDoc, cfg *FunctionConfiguration) (string, string, error) {
 	key := cfg.FunctionArn + "@" + cfg.Version + "@" + cfg.RevisionID
+	if err := s.recordOpt(doc, cfg, key); err != nil {
+		return "", "", err
+	}
 	if cfg.Version == "$LATEST" && doc.HotReloadDir != "" {
 		fp, err := dirFingerprint(doc.HotReloadDir)
 		if err != nil {
@@ -184,8 +187,12 @@ func (s *Service) codeFor(doc *functionDoc, cfg *FunctionConfiguration) (string,
 		}
 		return doc.HotReloadDir, key + "@" + fp, nil
 	}
-	dir, err := s.code.unpacked(b64ToHex(cfg.CodeSha256))
+	hexSum := b64ToHex(cfg.CodeSha256)
+	dir, err := s.code.unpacked(hexSum)
 	if err != nil {
+		return "", "", err
+	}
+	if dir, err = s.runnableCode(cfg, dir, hexSum); err != nil {
 		return "", "", err
 	}
 	return dir, key, nil
@@ -448,12 +455,17 @@ func (s *Service) start(ctx context.Context, sc Scope, cfg *FunctionConfiguratio
 	if endpoint != "" {
 		st.Service["AWS_ENDPOINT_URL"] = endpoint
 	}
+	optDir := s.optOf(cfg)
 	cmd := rt.Command(st)
+	if rt.Family == bootstrap.FamilyProvided && optDir != "" && !fileExists(filepath.Join(codeDir, "bootstrap")) &&
+		fileExists(filepath.Join(optDir, "bootstrap")) {
+		cmd = []string{"/opt/bootstrap"} // Lambda's fallback: a layer's bootstrap
+	}
 	sink := newLineSink()
 	t0 := time.Now()
 	spec := sandbox.Spec{
 		ID: "fn-" + strings.ReplaceAll(uuid.NewString(), "-", "")[:20], Path: cmd[0], Args: cmd[1:], Env: rt.Environ(st),
-		UID: uid, GID: uid, CodeDir: codeDir, RuntimeDirs: mounts, TmpMB: cfg.EphemeralStorage.Size,
+		UID: uid, GID: uid, CodeDir: codeDir, OptDir: optDir, RuntimeDirs: mounts, TmpMB: cfg.EphemeralStorage.Size,
 		MemoryMB: cfg.MemorySize, Network: true, Stdout: sink, Stderr: sink,
 	}
 	var sb *sandbox.Env
