@@ -421,7 +421,9 @@ exports.handler = async () => {
   try { fs.writeFileSync('/opt/x', 'x'); } catch (e) { writable = e.code; }
   return {greeting: require('greet')('layers'), who: require('greet/who.js'),
           files: fs.readdirSync('/opt').filter(f => !f.startsWith('.')).sort(), writable};
-};`}, func(in *awslambda.CreateFunctionInput) { in.Layers = []string{*one.LayerVersionArn, *two.LayerVersionArn} })
+};`}, func(in *awslambda.CreateFunctionInput) {
+		in.Layers = []string{*one.LayerVersionArn, *two.LayerVersionArn}
+	})
 	invoke := func(name string, payload string) string {
 		t.Helper()
 		out, err := lc.Invoke(ctx, &awslambda.InvokeInput{FunctionName: aws.String(name), Payload: []byte(payload)})
