@@ -46,7 +46,6 @@ const (
 	idleFreezeAfter = 2 * time.Second
 	idleReapAfter   = 5 * time.Minute
 	tailBytes       = 4096
-	firstUID        = 30000
 )
 
 // pool keeps warm environments per function configuration.
@@ -55,8 +54,7 @@ type pool struct {
 	idle     map[string][]*environment // key: see envKey
 	inflight map[string]int            // by unqualified function ARN
 	total    int
-	nextUID  int
-	freeUIDs []int
+	uids     uidLeaser         // host-wide sandbox uids (uid.go)
 	runtimes map[string]string // runtime id -> materialized runtime dir on the host
 	closed   bool
 	// sandboxes keeps sandbox inits ready, created on the first cold start
@@ -82,6 +80,7 @@ func (p *pool) sandboxPool() *sandbox.Pool {
 type environment struct {
 	key, fnArn string
 	uid        int
+	lease      *uidLease
 	sb         *sandbox.Env
 	api        *runtimeapi.Server
 	sink       *lineSink
@@ -94,17 +93,7 @@ type environment struct {
 }
 
 func newPool() *pool {
-	return &pool{idle: map[string][]*environment{}, inflight: map[string]int{}, nextUID: firstUID, runtimes: map[string]string{}}
-}
-
-func (p *pool) allocUID() int {
-	if n := len(p.freeUIDs); n > 0 {
-		uid := p.freeUIDs[n-1]
-		p.freeUIDs = p.freeUIDs[:n-1]
-		return uid
-	}
-	p.nextUID++
-	return p.nextUID
+	return &pool{idle: map[string][]*environment{}, inflight: map[string]int{}, runtimes: map[string]string{}}
 }
 
 // SetEndpoint tells the service the URL functions use to call gureum back
@@ -392,15 +381,17 @@ func (s *Service) acquire(ctx context.Context, sc Scope, cfg *FunctionConfigurat
 		}
 		return env, false, nil
 	}
-	uid := p.allocUID()
 	p.mu.Unlock()
-	env, err := s.start(ctx, sc, cfg, codeDir, key, uid)
+	lease, err := p.uids.lease()
 	if err != nil {
-		p.mu.Lock()
-		p.freeUIDs = append(p.freeUIDs, uid)
-		p.mu.Unlock()
 		return nil, false, err
 	}
+	env, err := s.start(ctx, sc, cfg, codeDir, key, lease.uid)
+	if err != nil {
+		p.uids.release(lease)
+		return nil, false, err
+	}
+	env.lease = lease
 	return env, true, nil
 }
 
@@ -466,7 +457,7 @@ func (s *Service) start(ctx context.Context, sc Scope, cfg *FunctionConfiguratio
 	spec := sandbox.Spec{
 		ID: "fn-" + strings.ReplaceAll(uuid.NewString(), "-", "")[:20], Path: cmd[0], Args: cmd[1:], Env: rt.Environ(st),
 		UID: uid, GID: uid, CodeDir: codeDir, OptDir: optDir, RuntimeDirs: mounts, TmpMB: cfg.EphemeralStorage.Size,
-		MemoryMB: cfg.MemorySize, Network: true, Stdout: sink, Stderr: sink,
+		MemoryMB: cfg.MemorySize, PidsMax: s.opts.PidsMax, Network: true, Stdout: sink, Stderr: sink,
 	}
 	var sb *sandbox.Env
 	if sp := s.pool.sandboxPool(); sp != nil {
@@ -549,9 +540,7 @@ func (s *Service) idleTick(env *environment) {
 func (s *Service) discard(env *environment) {
 	_ = env.sb.Close()
 	_ = env.api.Close()
-	s.pool.mu.Lock()
-	s.pool.freeUIDs = append(s.pool.freeUIDs, env.uid)
-	s.pool.mu.Unlock()
+	s.pool.uids.release(env.lease)
 }
 
 // Close stops every environment.

@@ -46,8 +46,11 @@ type Options struct {
 	// GoCommand is the go command that builds Go source for provided
 	// runtimes; "go" (looked up in PATH) when empty.
 	GoCommand string
-	Logger    *slog.Logger
-	Now       func() time.Time
+	// PidsMax caps each environment's processes and threads; 0 is the
+	// sandbox's default (1024, Lambda's quota).
+	PidsMax int
+	Logger  *slog.Logger
+	Now     func() time.Time
 }
 
 // Service is the Lambda service.

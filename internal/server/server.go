@@ -66,7 +66,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*Server, err
 		Auth:    awsapi.Auth{Required: cfg.AuthRequired(), Keys: cfg.AccessKeys},
 		Metrics: awsapi.NewMetrics(reg),
 	})
-	lsvc, err := lambda.New(st, lambda.Options{DataDir: cfg.DataDir, Logger: log.With("service", "lambda"),
+	lsvc, err := lambda.New(st, lambda.Options{DataDir: cfg.DataDir, Logger: log.With("service", "lambda"), PidsMax: cfg.MaxProcesses,
 		Runtimes: func(rt string) error { _, err := bootstrap.For(rt); return err }})
 	if err != nil {
 		_ = st.Close()
