@@ -29,6 +29,7 @@ type codeStore struct {
 
 	buildMu  sync.Mutex             // guards building
 	building map[string]*sync.Mutex // per package: one Go build at a time (gobuild.go)
+	runnable sync.Map               // hex -> directory a provided runtime runs it from (gobuild.go)
 }
 
 func newCodeStore(dataDir string) (*codeStore, error) {

@@ -340,7 +340,14 @@ func errUpdateInProgress(doc *functionDoc) error {
 // package itself, or for Go source on a provided runtime, the package with
 // its built bootstrap (built now if this node has not built it yet).
 func (s *Service) runnableCode(cfg *FunctionConfiguration, dir, hexSum string) (string, error) {
-	if !isProvided(cfg.Runtime) || !goSource(dir) {
+	if !isProvided(cfg.Runtime) {
+		return dir, nil
+	}
+	if d, ok := s.code.runnable.Load(hexSum); ok { // the warm path: no stat
+		return d.(string), nil
+	}
+	if !goSource(dir) {
+		s.code.runnable.Store(hexSum, dir)
 		return dir, nil
 	}
 	goCmd, err := s.goCommand(cfg.Runtime)
@@ -351,6 +358,9 @@ func (s *Service) runnableCode(cfg *FunctionConfiguration, dir, hexSum string) (
 	var ge *goBuildError
 	if errors.As(err, &ge) {
 		return "", errorf(KindInvalidParameterValue, "%s", ge.Error())
+	}
+	if err == nil {
+		s.code.runnable.Store(hexSum, built)
 	}
 	return built, err
 }
