@@ -35,6 +35,7 @@ var (
 	LambdaTooManyRequests                      = &Kind{Code: "TooManyRequestsException", Status: 429, Fault: "User", Message: "Rate Exceeded."}
 	LambdaUnsupportedMediaType                 = &Kind{Code: "UnsupportedMediaTypeException", Status: 415, Fault: "User", Message: "The content type of the Invoke request body is not JSON."}
 	LambdaProvisionedConcurrencyConfigNotFound = &Kind{Code: "ProvisionedConcurrencyConfigNotFoundException", Status: 404, Fault: "User", Message: "The specified configuration does not exist."}
+	LambdaAccessDenied                         = &Kind{Code: "AccessDeniedException", Status: 403, Fault: "User", Message: "You do not have sufficient access to perform this action."}
 )
 
 // Logs errors.

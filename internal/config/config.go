@@ -39,14 +39,22 @@ type Config struct {
 	// WaitScale multiplies real waiting in Wait states and retry backoff:
 	// 1 is real time, 0 does not wait (tests). Histories keep real times.
 	WaitScale float64
+	// MaxProcesses caps the processes and threads of one function
+	// environment (its cgroup's pids limit). Default 1024, Lambda's quota.
+	MaxProcesses int
 }
 
 // DefaultAddr is LocalStack's port, so existing setups switch unchanged.
 const DefaultAddr = "127.0.0.1:4566"
 
+// DefaultMaxProcesses is Lambda's quota of processes and threads per
+// execution environment.
+const DefaultMaxProcesses = 1024
+
 // Default returns the configuration with every default filled in from env.
 func Default(getenv func(string) string) Config {
-	c := Config{Addr: DefaultAddr, DataDir: defaultDataDir(getenv), LogLevel: slog.LevelInfo, LogFormat: "text", WaitScale: 1}
+	c := Config{Addr: DefaultAddr, DataDir: defaultDataDir(getenv), LogLevel: slog.LevelInfo, LogFormat: "text", WaitScale: 1,
+		MaxProcesses: DefaultMaxProcesses}
 	return c
 }
 
@@ -79,6 +87,7 @@ func (c *Config) Bind(fs *flag.FlagSet) {
 	fs.StringVar(&c.LogFormat, "log-format", c.LogFormat, "log `format`: text or json")
 	fs.StringVar(&c.SFNMockConfig, "sfn-mock-config", c.SFNMockConfig, "Step Functions Local mock configuration `file` (StartExecution with stateMachineArn#TestCase uses it)")
 	fs.Float64Var(&c.WaitScale, "wait-scale", c.WaitScale, "scale of real waiting in Wait states and retry backoff (0: none; for tests)")
+	fs.IntVar(&c.MaxProcesses, "max-processes", c.MaxProcesses, "processes and threads one function environment may run (`n`, Lambda's quota: 1024)")
 }
 
 // FromEnv fills fields from GUREUM_* environment variables. Flags parsed
@@ -159,6 +168,9 @@ func (c *Config) Validate() error {
 	}
 	if c.WaitScale < 0 {
 		return &FieldError{Field: "wait-scale", Err: fmt.Errorf("%v: must be 0 or more", c.WaitScale)}
+	}
+	if c.MaxProcesses < 16 || c.MaxProcesses > 1<<20 {
+		return &FieldError{Field: "max-processes", Err: fmt.Errorf("%d: want 16 to %d", c.MaxProcesses, 1<<20)}
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		return &FieldError{Field: "log-format", Err: fmt.Errorf("%q: want text or json", c.LogFormat)}

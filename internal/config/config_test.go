@@ -14,6 +14,7 @@ func TestDefaultsAndEnv(t *testing.T) {
 	c := Default(env(map[string]string{"XDG_DATA_HOME": "/x"}))
 	require.Equal(t, "/x/gureum", c.DataDir)
 	require.Equal(t, DefaultAddr, c.Addr)
+	require.Equal(t, 1024, c.MaxProcesses, "Lambda's quota of processes and threads")
 	require.Equal(t, "/h/.local/share/gureum", Default(env(map[string]string{"HOME": "/h"})).DataDir)
 	require.NoError(t, c.Validate())
 	require.False(t, c.AuthRequired())
@@ -39,6 +40,7 @@ func TestValidate(t *testing.T) {
 		{[]string{"--addr", "0.0.0.0:4566"}, "GUREUM_ACCESS_KEYS"},
 		{[]string{"--log-format", "xml"}, "log-format"},
 		{[]string{"--wait-scale", "-1"}, "wait-scale"},
+		{[]string{"--max-processes", "8"}, "max-processes"},
 	} {
 		c := Default(env(map[string]string{"HOME": "/h"}))
 		fs := flag.NewFlagSet("t", flag.ContinueOnError)

@@ -26,6 +26,10 @@ const (
 type codeStore struct {
 	dir string
 	mu  sync.Mutex // serializes unpacking
+
+	buildMu  sync.Mutex             // guards building
+	building map[string]*sync.Mutex // per package: one Go build at a time (gobuild.go)
+	runnable sync.Map               // hex -> directory a provided runtime runs it from (gobuild.go)
 }
 
 func newCodeStore(dataDir string) (*codeStore, error) {
@@ -45,9 +49,10 @@ func newCodeStore(dataDir string) (*codeStore, error) {
 
 // codeInfo describes a stored package.
 type codeInfo struct {
-	Sha256 string // base64 of the zip's SHA-256, as CodeSha256
-	Hex    string
-	Size   int64
+	Sha256   string // base64 of the zip's SHA-256, as CodeSha256
+	Hex      string
+	Size     int64
+	Unzipped int64 // total size of the files
 }
 
 var errBadZip = errors.New("Could not unzip uploaded file. Please check your file, then try to upload again.")
@@ -71,6 +76,7 @@ func (c *codeStore) put(zipBytes []byte) (codeInfo, error) {
 	if total > MaxUnzippedBytes {
 		return codeInfo{}, errorf(KindInvalidParameterValue, "Unzipped size must be smaller than %d bytes", MaxUnzippedBytes)
 	}
+	info.Unzipped = int64(total)
 	zipPath := filepath.Join(c.dir, info.Hex+".zip")
 	if _, err := os.Stat(zipPath); err != nil {
 		if err := writeAtomic(zipPath, zipBytes); err != nil {

@@ -17,6 +17,7 @@ const (
 	KindRequestTooLarge
 	KindPolicyLengthExceeded
 	KindServiceUnavailable
+	KindAccessDenied
 )
 
 // Error is a service error a client may see: a kind and Lambda's message.

@@ -161,6 +161,8 @@ type configFields struct {
 	TracingConfig    *TracingConfig
 	DeadLetterConfig *DeadLetterConfig
 	LoggingConfig    *LoggingConfigIn
+
+	layers []Layer // Layers resolved by resolveLayers
 }
 
 // apply validates f and writes it into c.
@@ -230,13 +232,7 @@ func (s *Service) apply(c *FunctionConfiguration, f configFields) error {
 		}
 	}
 	if f.Layers != nil {
-		if len(f.Layers) > 5 {
-			return errorf(KindInvalidParameterValue, "Cannot add more than 5 layers to a function.")
-		}
-		if len(f.Layers) > 0 {
-			return errorf(KindInvalidParameterValue, "Layers are not supported by this gureum build yet: %s", f.Layers[0])
-		}
-		c.Layers = nil
+		c.Layers = f.layers
 	}
 	if f.TracingConfig != nil {
 		if m := f.TracingConfig.Mode; m != "Active" && m != "PassThrough" {
@@ -338,6 +334,13 @@ func (s *Service) CreateFunction(ctx context.Context, sc Scope, in *CreateFuncti
 	if in.Handler != "" {
 		f.Handler = &in.Handler
 	}
+	var layerCodes map[string]layerCode
+	if in.Layers != nil {
+		var err error
+		if f.layers, layerCodes, err = s.resolveLayers(ctx, sc, in.Layers); err != nil {
+			return nil, err
+		}
+	}
 	if err := s.apply(&c, f); err != nil {
 		return nil, err
 	}
@@ -345,11 +348,23 @@ func (s *Service) CreateFunction(ctx context.Context, sc Scope, in *CreateFuncti
 	if err != nil {
 		return nil, err
 	}
+	if err := checkTotalSize(info.Unzipped, c.Layers, layerCodes); err != nil {
+		return nil, err
+	}
+	pending, err := s.pendingGoBuild(c.Runtime, info, hotDir)
+	if err != nil {
+		return nil, err
+	}
 	c.CodeSha256, c.CodeSize = info.Sha256, info.Size
 	c.LastModified = s.stamp()
 	c.RevisionID = uuid.NewString()
 	c.State, c.LastUpdateStatus = "Active", "Successful"
-	doc := functionDoc{Latest: c, HotReloadDir: hotDir, NextVersion: 1, Tags: in.Tags}
+	if pending != nil {
+		pending.Create = true
+		c.State, c.StateReason, c.StateReasonCode = "Pending", "The function is being created.", "Creating"
+		c.LastUpdateStatus, c.LastUpdateStatusReason, c.LastUpdateStatusReasonCode = "InProgress", "The function is being created.", "Creating"
+	}
+	doc := functionDoc{Latest: c, HotReloadDir: hotDir, NextVersion: 1, Tags: in.Tags, LayerCode: layerCodes, PendingCode: pending}
 	if in.Publish {
 		doc.publish("", s.stamp())
 	}
@@ -364,6 +379,9 @@ func (s *Service) CreateFunction(ctx context.Context, sc Scope, in *CreateFuncti
 	}
 	if err != nil {
 		return nil, fmt.Errorf("create function %s: %w", ref.Name, err)
+	}
+	if pending != nil {
+		s.startGoBuild(sc, ref.Name, *pending)
 	}
 	// The response shows the state a new function starts in; preparation
 	// here is synchronous, so the stored function is already Active.
@@ -466,15 +484,37 @@ func (s *Service) UpdateFunctionCode(ctx context.Context, sc Scope, ref Function
 	if err != nil {
 		return nil, err
 	}
-	var out FunctionConfiguration
+	var (
+		out     FunctionConfiguration
+		pending *pendingCode
+	)
 	_, err = s.update(ctx, sc, ref.Name, func(doc *functionDoc) error {
+		pending = nil
+		if doc.PendingCode != nil || doc.Latest.State == "Pending" {
+			return errUpdateInProgress(doc)
+		}
 		if in.RevisionID != "" && in.RevisionID != doc.Latest.RevisionID {
 			return errorf(KindPreconditionFailed, "The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id")
+		}
+		if err := checkTotalSize(info.Unzipped, doc.Latest.Layers, doc.LayerCode); err != nil {
+			return err
+		}
+		p, err := s.pendingGoBuild(doc.Latest.Runtime, info, hotDir)
+		if err != nil {
+			return err
 		}
 		if in.DryRun {
 			out = doc.Latest
 			return nil
 		}
+		if p != nil {
+			return s.deferCodeUpdate(doc, p, in, &out, &pending)
+		}
+		if doc.Latest.State == "Failed" { // new code gets a failed function going again
+			doc.Latest.State, doc.Latest.StateReason, doc.Latest.StateReasonCode = "Active", "", ""
+			doc.Latest.LastUpdateStatusReason, doc.Latest.LastUpdateStatusReasonCode = "", ""
+		}
+		doc.Latest.LastUpdateStatus = "Successful"
 		doc.Latest.CodeSha256, doc.Latest.CodeSize = info.Sha256, info.Size
 		doc.HotReloadDir = hotDir
 		if len(in.Architectures) == 1 {
@@ -490,6 +530,9 @@ func (s *Service) UpdateFunctionCode(ctx context.Context, sc Scope, ref Function
 	})
 	if err != nil {
 		return nil, err
+	}
+	if pending != nil {
+		s.startGoBuild(sc, ref.Name, *pending)
 	}
 	out.LastUpdateStatus, out.LastUpdateStatusReason, out.LastUpdateStatusReasonCode = "InProgress", "The function is being created.", "Creating"
 	return &out, nil
@@ -515,16 +558,35 @@ type UpdateFunctionConfigurationInput struct {
 // UpdateFunctionConfiguration changes $LATEST's settings.
 func (s *Service) UpdateFunctionConfiguration(ctx context.Context, sc Scope, ref FunctionRef, in *UpdateFunctionConfigurationInput) (*FunctionConfiguration, error) {
 	sc = ref.in(sc)
+	var (
+		layers     []Layer
+		layerCodes map[string]layerCode
+	)
+	if in.Layers != nil {
+		var err error
+		if layers, layerCodes, err = s.resolveLayers(ctx, sc, in.Layers); err != nil {
+			return nil, err
+		}
+	}
 	var out FunctionConfiguration
 	_, err := s.update(ctx, sc, ref.Name, func(doc *functionDoc) error {
+		if doc.PendingCode != nil || doc.Latest.State == "Pending" {
+			return errUpdateInProgress(doc)
+		}
 		if in.RevisionID != "" && in.RevisionID != doc.Latest.RevisionID {
 			return errorf(KindPreconditionFailed, "The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id")
 		}
 		c := doc.Latest
 		if err := s.apply(&c, configFields{Runtime: in.Runtime, Role: in.Role, Handler: in.Handler, Description: in.Description,
 			Timeout: in.Timeout, MemorySize: in.MemorySize, Environment: in.Environment, EphemeralStorage: in.EphemeralStorage,
-			Layers: in.Layers, TracingConfig: in.TracingConfig, DeadLetterConfig: in.DeadLetterConfig, LoggingConfig: in.LoggingConfig}); err != nil {
+			Layers: in.Layers, TracingConfig: in.TracingConfig, DeadLetterConfig: in.DeadLetterConfig, LoggingConfig: in.LoggingConfig,
+			layers: layers}); err != nil {
 			return err
+		}
+		if in.Layers != nil {
+			if err := s.useLayers(doc, c.Layers, layerCodes); err != nil {
+				return err
+			}
 		}
 		c.LastModified = s.stamp()
 		c.RevisionID = uuid.NewString()
@@ -587,6 +649,9 @@ func (s *Service) PublishVersion(ctx context.Context, sc Scope, ref FunctionRef,
 	sc = ref.in(sc)
 	var out FunctionConfiguration
 	_, err := s.update(ctx, sc, ref.Name, func(doc *functionDoc) error {
+		if doc.PendingCode != nil || doc.Latest.State == "Pending" {
+			return errUpdateInProgress(doc)
+		}
 		if revisionID != "" && revisionID != doc.Latest.RevisionID {
 			return errorf(KindPreconditionFailed, "The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id")
 		}

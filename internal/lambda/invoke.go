@@ -47,7 +47,6 @@ const (
 	idleFreezeAfter = 2 * time.Second
 	idleReapAfter   = 5 * time.Minute
 	tailBytes       = 4096
-	firstUID        = 30000
 )
 
 // pool keeps warm environments per function configuration.
@@ -56,8 +55,7 @@ type pool struct {
 	idle     map[string][]*environment // key: see envKey
 	inflight map[string]int            // by unqualified function ARN
 	total    int
-	nextUID  int
-	freeUIDs []int
+	uids     uidLeaser         // host-wide sandbox uids (uid.go)
 	runtimes map[string]string // runtime id -> materialized runtime dir on the host
 	closed   bool
 	// sandboxes keeps sandbox inits ready, created on the first cold start
@@ -83,6 +81,7 @@ func (p *pool) sandboxPool() *sandbox.Pool {
 type environment struct {
 	key, fnArn string
 	uid        int
+	lease      *uidLease
 	sb         *sandbox.Env
 	api        *runtimeapi.Server
 	sink       *lineSink
@@ -97,17 +96,7 @@ type environment struct {
 }
 
 func newPool() *pool {
-	return &pool{idle: map[string][]*environment{}, inflight: map[string]int{}, nextUID: firstUID, runtimes: map[string]string{}}
-}
-
-func (p *pool) allocUID() int {
-	if n := len(p.freeUIDs); n > 0 {
-		uid := p.freeUIDs[n-1]
-		p.freeUIDs = p.freeUIDs[:n-1]
-		return uid
-	}
-	p.nextUID++
-	return p.nextUID
+	return &pool{idle: map[string][]*environment{}, inflight: map[string]int{}, runtimes: map[string]string{}}
 }
 
 // SetEndpoint tells the service the URL functions use to call gureum back
@@ -180,6 +169,9 @@ func (d *functionDoc) resolveInvokeQualifier(sc Scope, name, q string) (*Functio
 // key of its environments (function, version, settings and code identity).
 func (s *Service) codeFor(doc *functionDoc, cfg *FunctionConfiguration) (string, string, error) {
 	key := cfg.FunctionArn + "@" + cfg.Version + "@" + cfg.RevisionID
+	if err := s.recordOpt(doc, cfg, key); err != nil {
+		return "", "", err
+	}
 	if cfg.Version == "$LATEST" && doc.HotReloadDir != "" {
 		fp, err := dirFingerprint(doc.HotReloadDir)
 		if err != nil {
@@ -187,8 +179,12 @@ func (s *Service) codeFor(doc *functionDoc, cfg *FunctionConfiguration) (string,
 		}
 		return doc.HotReloadDir, key + "@" + fp, nil
 	}
-	dir, err := s.code.unpacked(b64ToHex(cfg.CodeSha256))
+	hexSum := b64ToHex(cfg.CodeSha256)
+	dir, err := s.code.unpacked(hexSum)
 	if err != nil {
+		return "", "", err
+	}
+	if dir, err = s.runnableCode(cfg, dir, hexSum); err != nil {
 		return "", "", err
 	}
 	return dir, key, nil
@@ -458,15 +454,17 @@ func (s *Service) acquire(ctx context.Context, sc Scope, cfg *FunctionConfigurat
 		}
 		return env, false, nil
 	}
-	uid := p.allocUID()
 	p.mu.Unlock()
-	env, err := s.start(ctx, sc, cfg, codeDir, key, uid)
+	lease, err := p.uids.lease()
 	if err != nil {
-		p.mu.Lock()
-		p.freeUIDs = append(p.freeUIDs, uid)
-		p.mu.Unlock()
 		return nil, false, err
 	}
+	env, err := s.start(ctx, sc, cfg, codeDir, key, lease.uid)
+	if err != nil {
+		p.uids.release(lease)
+		return nil, false, err
+	}
+	env.lease = lease
 	return env, true, nil
 }
 
@@ -521,13 +519,18 @@ func (s *Service) start(ctx context.Context, sc Scope, cfg *FunctionConfiguratio
 	if endpoint != "" {
 		st.Service["AWS_ENDPOINT_URL"] = endpoint
 	}
+	optDir := s.optOf(cfg)
 	cmd := rt.Command(st)
+	if rt.Family == bootstrap.FamilyProvided && optDir != "" && !fileExists(filepath.Join(codeDir, "bootstrap")) &&
+		fileExists(filepath.Join(optDir, "bootstrap")) {
+		cmd = []string{"/opt/bootstrap"} // Lambda's fallback: a layer's bootstrap
+	}
 	sink := newLineSink()
 	t0 := time.Now()
 	spec := sandbox.Spec{
 		ID: "fn-" + strings.ReplaceAll(uuid.NewString(), "-", "")[:20], Path: cmd[0], Args: cmd[1:], Env: rt.Environ(st),
-		UID: uid, GID: uid, CodeDir: codeDir, RuntimeDirs: mounts, TmpMB: cfg.EphemeralStorage.Size,
-		MemoryMB: cfg.MemorySize, Network: true, Stdout: sink, Stderr: sink,
+		UID: uid, GID: uid, CodeDir: codeDir, OptDir: optDir, RuntimeDirs: mounts, TmpMB: cfg.EphemeralStorage.Size,
+		MemoryMB: cfg.MemorySize, PidsMax: s.opts.PidsMax, Network: true, Stdout: sink, Stderr: sink,
 	}
 	var sb *sandbox.Env
 	if sp := s.pool.sandboxPool(); sp != nil {
@@ -611,9 +614,7 @@ func (s *Service) discard(env *environment) {
 	s.finishLogs(env)
 	_ = env.sb.Close()
 	_ = env.api.Close()
-	s.pool.mu.Lock()
-	s.pool.freeUIDs = append(s.pool.freeUIDs, env.uid)
-	s.pool.mu.Unlock()
+	s.pool.uids.release(env.lease)
 }
 
 // Close stops every environment.

@@ -43,8 +43,14 @@ type Options struct {
 	// Runtimes says which runtimes this host can run; nil accepts every
 	// runtime Lambda knows (used by tests that never invoke).
 	Runtimes func(runtime string) error
-	Logger   *slog.Logger
-	Now      func() time.Time
+	// GoCommand is the go command that builds Go source for provided
+	// runtimes; "go" (looked up in PATH) when empty.
+	GoCommand string
+	// PidsMax caps each environment's processes and threads; 0 is the
+	// sandbox's default (1024, Lambda's quota).
+	PidsMax int
+	Logger  *slog.Logger
+	Now     func() time.Time
 	// Logs receives each invocation's log events (the server passes the
 	// CloudWatch Logs writer); nil keeps them only for LogType Tail.
 	Logs LogSink
@@ -66,6 +72,9 @@ type Service struct {
 
 	mu       sync.Mutex
 	endpoint string
+
+	goBuilds goBuilds // background Go builds (gobuild.go)
+	optDirs  sync.Map // environment key -> host directory of its /opt (layer.go)
 }
 
 // New returns a Lambda service over st.
@@ -146,6 +155,7 @@ func (s *Service) load(ctx context.Context, sc Scope, name string) (*store.Funct
 	if err := json.Unmarshal(row.Spec, &doc); err != nil {
 		return nil, nil, fmt.Errorf("function %s: corrupt spec: %w", name, err)
 	}
+	s.resumeGoBuild(sc, name, &doc)
 	return row, &doc, nil
 }
 

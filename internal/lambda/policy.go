@@ -100,8 +100,15 @@ func (s *Service) AddPermission(ctx context.Context, sc Scope, ref FunctionRef, 
 	return string(out), err
 }
 
-func policyDocument(sts []PolicyStatement) map[string]any {
-	return map[string]any{"Version": "2012-10-17", "Id": "default", "Statement": sts}
+// policyJSON is a resource policy, its fields in the order AWS writes them.
+type policyJSON struct {
+	Version   string            `json:"Version"`
+	ID        string            `json:"Id"`
+	Statement []PolicyStatement `json:"Statement"`
+}
+
+func policyDocument(sts []PolicyStatement) policyJSON {
+	return policyJSON{Version: "2012-10-17", ID: "default", Statement: sts}
 }
 
 // RemovePermission removes a statement.

@@ -106,6 +106,11 @@ type functionDoc struct {
 	PolicyRev    string                         `json:"policyRev,omitempty"`
 	Tags         map[string]string              `json:"tags,omitempty"`
 	Reserved     *int                           `json:"reservedConcurrency,omitempty"`
+	// LayerCode keeps the code of every layer version $LATEST or a version
+	// uses, by version ARN: it outlives the layer version (see layer.go).
+	LayerCode map[string]layerCode `json:"layerCode,omitempty"`
+	// PendingCode is code whose Go build is in progress (gobuild.go).
+	PendingCode *pendingCode `json:"pendingCode,omitempty"`
 }
 
 // version returns the configuration of a published version.

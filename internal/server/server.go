@@ -70,7 +70,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*Server, err
 		Metrics: awsapi.NewMetrics(reg),
 	})
 	s.logw = logs.NewWriter(st, logs.WriterOptions{Logger: log.With("service", "logs")})
-	lsvc, err := lambda.New(st, lambda.Options{DataDir: cfg.DataDir, Logger: log.With("service", "lambda"),
+	lsvc, err := lambda.New(st, lambda.Options{DataDir: cfg.DataDir, Logger: log.With("service", "lambda"), PidsMax: cfg.MaxProcesses,
 		Runtimes: func(rt string) error { _, err := bootstrap.For(rt); return err }, Logs: s.logw})
 	if err != nil {
 		_ = s.logw.Close(ctx)

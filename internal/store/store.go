@@ -66,6 +66,9 @@ type Store interface {
 	// Close is idempotent: later calls return the first call's result.
 	Close() error
 
+	// Lambda layers: see LayerStore.
+	LayerStore
+
 	// FunctionCreate inserts a function with Version 1 and CreatedAt ==
 	// UpdatedAt == now. It returns ErrAlreadyExists when a function with the
 	// same name exists in the same account and region, or the ARN is taken.

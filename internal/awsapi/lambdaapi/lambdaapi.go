@@ -59,6 +59,7 @@ func Register(mux *awsapi.Mux, svc *lambda.Service) {
 		return awsapi.NewError(awsapi.LambdaRequestTooLarge, "Request must be smaller than %d bytes for the InvokeFunction operation", limit)
 	}
 	mux.HandleREST("POST "+fn+"/invocations", invoke)
+	registerLayers(mux, a, op)
 }
 
 // validation builds Lambda's ValidationException for one field.
@@ -114,6 +115,7 @@ var kinds = map[lambda.ErrorKind]*awsapi.Kind{
 	lambda.KindRequestTooLarge:       awsapi.LambdaRequestTooLarge,
 	lambda.KindPolicyLengthExceeded:  awsapi.LambdaPolicyLengthExceeded,
 	lambda.KindServiceUnavailable:    awsapi.LambdaService,
+	lambda.KindAccessDenied:          awsapi.LambdaAccessDenied,
 }
 
 // serviceError maps the service's errors to Lambda's wire errors; anything

@@ -65,6 +65,11 @@ func Exercise(t *testing.T, newStore func(t *testing.T) store.Store) {
 		exerciseLogs(t, setup)
 	})
 
+	t.Run("Layer", func(t *testing.T) {
+		t.Parallel()
+		exerciseLayer(t, setup)
+	})
+
 	t.Run("Close", func(t *testing.T) {
 		t.Parallel()
 
