@@ -155,4 +155,8 @@ type Store interface {
 	// HistoryList returns one page of an execution's history events in id
 	// order (descending when Reverse). An unknown execution has no events.
 	HistoryList(ctx context.Context, params *HistoryListParams) (*HistoryListResult, error)
+
+	StateMachineVersionStore
+	StateMachineAliasStore
+	MapRunStore
 }
