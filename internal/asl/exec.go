@@ -235,6 +235,7 @@ type execInfo struct {
 	Region                 string    `json:"region,omitempty"`
 	RedriveCount           int       `json:"redriveCount,omitempty"`
 	StartTime              time.Time `json:"startTime"`
+	RedriveTime            time.Time `json:"redriveTime,omitzero"`
 }
 
 // arnPart returns the i-th colon-separated part of an ARN, or "".
@@ -359,6 +360,9 @@ func (ex *Execution) EventCount() int64 { return ex.st.NextID - 1 }
 func (ex *Execution) Deadline() time.Time {
 	if ex.m.timeoutSeconds <= 0 {
 		return time.Time{}
+	}
+	if t := ex.st.Info.RedriveTime; !t.IsZero() { // a redrive restarts the clock
+		return t.Add(time.Duration(ex.m.timeoutSeconds) * time.Second)
 	}
 	return ex.st.Info.StartTime.Add(time.Duration(ex.m.timeoutSeconds) * time.Second)
 }

@@ -43,6 +43,8 @@ type frame struct {
 	Err        ErrorName      `json:"err,omitempty"`
 	Cause      string         `json:"cause,omitempty"`
 	Out        any            `json:"out,omitempty"`
+	Aborted    bool           `json:"aborted,omitempty"` // ended by an aborted sibling or parent (redrive reruns it)
+	Redo       *redoRun       `json:"redo,omitempty"`    // the compound state's children, kept for a redrive
 
 	inJSON  string
 	outJSON string
@@ -103,6 +105,11 @@ type mapRun struct {
 	RunStarted int64    `json:"runStarted,omitempty"`
 	FirstErr   string   `json:"firstErr,omitempty"`
 	FirstCause string   `json:"firstCause,omitempty"`
+
+	Ok       []byte   `json:"ok,omitempty"`       // bitmap of the iterations that succeeded
+	Queue    []int    `json:"queue,omitempty"`    // iterations a redrive reruns, started before Next
+	Resume   []*frame `json:"resume,omitempty"`   // failed iterations kept for a redrive
+	Redrives int      `json:"redrives,omitempty"` // times the Map Run was redriven
 }
 
 // mapItem is $$.Map.Item while an ItemSelector is evaluated.
@@ -427,8 +434,14 @@ func (ex *Execution) abortChild(c *frame) {
 	for _, gc := range c.children() {
 		ex.abortChild(gc)
 	}
+	if c.Par != nil || c.Map != nil {
+		ex.stash(c, c.Par, c.Map)
+	}
 	if c.Done || c.Silent {
 		ex.clearEffect(c)
+		if !c.Done {
+			c.Aborted = true
+		}
 		return
 	}
 	st := ex.stateOf(c)
@@ -449,7 +462,7 @@ func (ex *Execution) abortChild(c *frame) {
 		}
 	}
 	ex.clearEffect(c)
-	c.Done = true
+	c.Done, c.Aborted = true, true
 	c.Ph = phDone
 	c.Par, c.Map = nil, nil
 }

@@ -13,6 +13,10 @@ func (ex *Execution) runMap(f *frame, st *state) {
 // before MapStateStarted, the tolerated failure fields after it (as AWS
 // does).
 func (ex *Execution) attemptMap(f *frame, st *state) {
+	if f.Redo != nil && f.Redo.Map != nil {
+		ex.redriveMap(f, st)
+		return
+	}
 	s := ex.scope(f, st, f.Eff)
 	maxc := st.maxConcurrency
 	if rp := st.maxConcurrencyPath; rp != nil {
@@ -314,7 +318,16 @@ func (ex *Execution) stepMap(f *frame, st *state) bool {
 			}
 		}
 	}
-	for mr.Next < len(mr.Items) && (mr.MaxConc <= 0 || int64(len(mr.Active)) < mr.MaxConc) {
+	for (len(mr.Queue) > 0 || mr.Next < len(mr.Items)) && (mr.MaxConc <= 0 || int64(len(mr.Active)) < mr.MaxConc) {
+		if len(mr.Queue) > 0 {
+			if ex.rerunIteration(f, st) {
+				return true
+			}
+			if ex.st.Halted || ex.st.Status != StatusRunning {
+				return false
+			}
+			continue
+		}
 		idx := mr.Next
 		mr.Next++
 		input, fl := ex.mapItemInput(f, st, idx)
@@ -347,7 +360,7 @@ func (ex *Execution) stepMap(f *frame, st *state) bool {
 			}
 		}
 	}
-	if len(mr.Active) > 0 || mr.Next < len(mr.Items) {
+	if len(mr.Active) > 0 || mr.Next < len(mr.Items) || len(mr.Queue) > 0 {
 		return false
 	}
 	ex.mapSucceeded(f, st)
@@ -381,6 +394,9 @@ func (ex *Execution) iterationDone(f *frame, st *state, c *frame) bool {
 			ex.emit(f, EventMapRunFailed, d, true)
 			f.Map = nil
 			ex.handleFailure(f, st, &failure{Error: ErrExceedToleratedFailureThreshold, Cause: cause}, true)
+			if f.Failed {
+				ex.stash(f, nil, mr) // a redrive reruns the unsuccessful items
+			}
 			return true
 		}
 		if !silent && !c.Terminal {
@@ -405,9 +421,14 @@ func (ex *Execution) iterationDone(f *frame, st *state, c *frame) bool {
 		}
 		f.Map = nil
 		ex.handleFailure(f, st, &failure{Error: c.Err, Cause: c.Cause, terminal: c.Terminal}, true)
+		if f.Failed {
+			mr.Resume = append(mr.Resume, c)
+			ex.stash(f, nil, mr) // a redrive reruns the failed and aborted iterations
+		}
 		return true
 	}
 	mr.Results[c.Index] = c.Out
+	mr.setOk(c.Index)
 	mr.Completed++
 	if !silent {
 		var d any

@@ -190,6 +190,8 @@ type executionSpec struct {
 	Tracing          *TracingConfiguration `json:"tracingConfiguration,omitempty"`
 	RevisionID       string                `json:"revisionId,omitempty"`
 	MachineUpdated   time.Time             `json:"stateMachineUpdateDate"`
+	VersionArn       string                `json:"stateMachineVersionArn,omitempty"`
+	AliasArn         string                `json:"stateMachineAliasArn,omitempty"`
 }
 
 // runState is what a Standard execution persists after each step: the
@@ -236,8 +238,11 @@ type run struct {
 	signal chan struct{}
 
 	// create, for a new Standard execution, is the row its first step
-	// inserts; created receives that commit's outcome.
+	// inserts; created receives that commit's outcome. redrive, for a
+	// redriven one, is what its first step records (created receives that
+	// commit's outcome too).
 	create  *store.ExecutionCreateParams
+	redrive *store.ExecutionRedrive
 	created chan error
 
 	inflight map[string]context.CancelFunc // invokes being run, by effect id
@@ -343,6 +348,9 @@ func (r *run) start(spec executionSpec, input string, startDate time.Time) ([]as
 		StartTime:       startDate,
 		Seed:            seedFor(r.arn),
 		History:         asl.HistoryStream,
+
+		StateMachineVersionArn: spec.VersionArn,
+		StateMachineAliasArn:   spec.AliasArn,
 	}
 	if !r.durable {
 		opts.History = asl.HistoryOff
@@ -631,7 +639,8 @@ func (r *run) advance(events []asl.Event, stops []*stopRequest) bool {
 	}
 	release := false
 	if r.durable {
-		step := &store.HistoryStep{ExecutionARN: r.arn, ExpectedVersion: r.version, Status: store.ExecutionRunning, Create: r.create}
+		step := &store.HistoryStep{ExecutionARN: r.arn, ExpectedVersion: r.version, Status: store.ExecutionRunning, Create: r.create,
+			Redrive: r.redrive}
 		var err error
 		if step.Events, err = encodeEvents(events); err != nil {
 			r.e.s.log.Error("encode history events", "execution", r.arn, "err", err)
@@ -656,7 +665,7 @@ func (r *run) advance(events []asl.Event, stops []*stopRequest) bool {
 		default:
 			release = true // waits for a callback only
 		}
-		if !r.ex.Done() {
+		if !r.ex.Done() || r.ex.Status() != asl.StatusSucceeded { // an unsuccessful end is kept for RedriveExecution
 			if step.State, err = r.snapshot(target); err != nil {
 				r.e.s.log.Error("snapshot execution", "execution", r.arn, "err", err)
 				r.orphan()
@@ -665,6 +674,10 @@ func (r *run) advance(events []asl.Event, stops []*stopRequest) bool {
 			}
 		}
 		err = r.e.commit(step)
+		if r.redrive != nil {
+			r.created <- err
+			r.redrive = nil
+		}
 		if r.create != nil {
 			r.created <- err
 			if err == nil {
