@@ -188,6 +188,7 @@ type Execution struct {
 	build bool // build events
 
 	scratch     evalScope
+	runsEnded   []MapRunInfo // Map Runs ended since MapRuns was called
 	enteredSlab slab[StateEnteredEventDetails]
 	exitedSlab  slab[StateExitedEventDetails]
 }

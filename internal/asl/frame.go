@@ -110,6 +110,11 @@ type mapRun struct {
 	Queue    []int    `json:"queue,omitempty"`    // iterations a redrive reruns, started before Next
 	Resume   []*frame `json:"resume,omitempty"`   // failed iterations kept for a redrive
 	Redrives int      `json:"redrives,omitempty"` // times the Map Run was redriven
+
+	RunStart    time.Time `json:"runStart,omitzero"`    // the Map Run started
+	RunStatus   string    `json:"runStatus,omitempty"`  // set once the Map Run ended
+	RunStop     time.Time `json:"runStop,omitzero"`     // the Map Run ended
+	RunRedriven time.Time `json:"runRedriven,omitzero"` // the Map Run was last redriven
 }
 
 // mapItem is $$.Map.Item while an ItemSelector is evaluated.

@@ -82,7 +82,7 @@ func (ex *Execution) attemptMap(f *frame, st *state) {
 		return
 	}
 	if st.distributed {
-		mr.RunArn = ex.mapRunArn(st)
+		mr.RunArn, mr.RunStart = ex.mapRunArn(st), ex.now
 		var d any
 		if ex.build && !f.Silent {
 			d = &MapRunStartedEventDetails{MapRunArn: mr.RunArn}
@@ -170,6 +170,7 @@ func (ex *Execution) itemsRead(f *frame, st *state, r Result) {
 				d = &ErrorCauseDetails{Error: string(ErrItemReaderFailed), Cause: cause}
 			}
 			ex.emit(f, EventMapRunFailed, d, true)
+			ex.endMapRun(f, mr, MapRunFailed)
 		}
 		f.Map = nil
 		ex.handleFailure(f, st, &failure{Error: ErrItemReaderFailed, Cause: cause}, true)
@@ -383,6 +384,7 @@ func (ex *Execution) iterationDone(f *frame, st *state, c *frame) bool {
 				mr.Completed++
 				return false
 			}
+			ex.endMapRun(f, mr, MapRunFailed)
 			for _, o := range mr.Active {
 				ex.abortChild(o)
 			}
@@ -405,6 +407,9 @@ func (ex *Execution) iterationDone(f *frame, st *state, c *frame) bool {
 				d = &MapIterationEventDetails{Name: st.name, Index: c.Index}
 			}
 			ex.emit(c, EventMapIterationFailed, d, true)
+		}
+		if st.distributed {
+			ex.endMapRun(f, mr, MapRunFailed)
 		}
 		for _, o := range mr.Active {
 			if !o.Silent && !o.Done {
@@ -457,6 +462,7 @@ func (ex *Execution) mapSucceeded(f *frame, st *state) {
 	mr := f.Map
 	if st.distributed {
 		ex.emit(f, EventMapRunSucceeded, nil, true)
+		ex.endMapRun(f, mr, MapRunSucceeded)
 	} else if !f.Silent {
 		f.Last, f.Tail = mr.LastEnd, mr.LastEnd
 	}

@@ -21,6 +21,9 @@ type redoRun struct {
 
 // stash keeps a compound state's children on f for a redrive.
 func (ex *Execution) stash(f *frame, par *parRun, mr *mapRun) {
+	if mr != nil {
+		ex.endMapRun(f, mr, MapRunAborted) // unless it ended already
+	}
 	f.Redo = &redoRun{Par: par, Map: mr}
 	f.Par, f.Map = nil, nil
 	freezeVars(f)
@@ -169,6 +172,7 @@ func (ex *Execution) redriveMap(f *frame, st *state) {
 	ex.emit(f, EventMapStateStarted, d, false)
 	if st.distributed && mr.RunArn != "" {
 		mr.Redrives++
+		mr.RunStatus, mr.RunStop, mr.RunRedriven = "", time.Time{}, ex.now
 		var rd any
 		if ex.build && !f.Silent {
 			rd = &MapRunRedrivenEventDetails{MapRunArn: mr.RunArn, RedriveCount: mr.Redrives}

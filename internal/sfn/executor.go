@@ -245,6 +245,7 @@ type run struct {
 	redrive *store.ExecutionRedrive
 	created chan error
 
+	mapRuns  mapRunBook                    // Map Run rows written and to write (maprun.go)
 	inflight map[string]context.CancelFunc // invokes being run, by effect id
 	timer    *time.Timer
 	timerGen uint64
@@ -461,6 +462,7 @@ func (r *run) main(begin func() ([]asl.Event, error)) {
 		}
 		var (
 			stops   []*stopRequest
+			updates []*mapRunUpdate
 			applied bool
 		)
 		events = nil
@@ -502,11 +504,23 @@ func (r *run) main(begin func() ([]asl.Event, error)) {
 				events = append(events, r.ex.Stop(m.errName, m.cause, r.vnow())...)
 				stops = append(stops, m)
 				applied = true
+			case *mapRunUpdate:
+				evs, err := r.applyMapRunUpdate(m)
+				if err != nil {
+					m.reply <- err
+					continue
+				}
+				events = append(events, evs...)
+				updates = append(updates, m)
+				applied = true
 			}
 		}
+		v := r.version
 		if applied && !r.advance(events, stops) {
+			r.replyMapRunUpdates(updates, r.version > v)
 			return
 		}
+		r.replyMapRunUpdates(updates, r.version > v)
 	}
 }
 
@@ -665,6 +679,7 @@ func (r *run) advance(events []asl.Event, stops []*stopRequest) bool {
 		default:
 			release = true // waits for a callback only
 		}
+		step.MapRuns = r.mapRuns.rows(r)
 		if !r.ex.Done() || r.ex.Status() != asl.StatusSucceeded { // an unsuccessful end is kept for RedriveExecution
 			if step.State, err = r.snapshot(target); err != nil {
 				r.e.s.log.Error("snapshot execution", "execution", r.arn, "err", err)
@@ -703,6 +718,7 @@ func (r *run) advance(events []asl.Event, stops []*stopRequest) bool {
 			return false
 		}
 		r.version++
+		r.mapRuns.written()
 		if r.ex.Done() {
 			r.replyStops(stops, step.StopDate, nil)
 			if r.e.onEnd != nil {

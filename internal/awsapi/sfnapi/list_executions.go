@@ -36,9 +36,17 @@ type listExecutionsOutput struct {
 }
 
 func (a *API) listExecutions(ctx context.Context, r *awsapi.Request, in *listExecutionsInput) (*listExecutionsOutput, error) {
+	if in.StateMachineArn != nil && in.MapRunArn != nil {
+		return nil, awsapi.NewError(awsapi.SFNValidation, "1 validation error detected: Must provide either a StateMachine ARN or a MapRun ARN, not both")
+	}
 	if in.StateMachineArn == nil {
 		if in.MapRunArn != nil {
-			return nil, awsapi.NewError(awsapi.SFNResourceNotFound, "Resource not found: '%s'", *in.MapRunArn)
+			// A Map Run's child executions run inside their parent
+			// execution and have no execution records to list.
+			if _, err := a.svc.DescribeMapRun(ctx, *in.MapRunArn); err != nil {
+				return nil, serviceError(err)
+			}
+			return &listExecutionsOutput{Executions: []executionListItem{}}, nil
 		}
 		return nil, awsapi.NewError(awsapi.SFNValidation, "1 validation error detected: Must provide a StateMachine ARN or MapRun ARN")
 	}

@@ -20,6 +20,9 @@ func registerMore(mux *awsapi.Mux, a *API) {
 		"DeleteStateMachineAlias":    awsapi.JSON(a.deleteStateMachineAlias),
 		"ListStateMachineAliases":    awsapi.JSON(a.listStateMachineAliases),
 		"RedriveExecution":           awsapi.JSON(a.redriveExecution),
+		"DescribeMapRun":             awsapi.JSON(a.describeMapRun),
+		"ListMapRuns":                awsapi.JSON(a.listMapRuns),
+		"UpdateMapRun":               awsapi.JSON(a.updateMapRun),
 	} {
 		mux.HandleTarget(TargetPrefix+name, &awsapi.Operation{Service: "states", Name: name, Protocol: awsapi.JSON10, Handler: h})
 	}
