@@ -189,6 +189,7 @@ type Execution struct {
 
 	scratch     evalScope
 	runsEnded   []MapRunInfo // Map Runs ended since MapRuns was called
+	probe       *stateProbe  // TestState's observer (teststate.go), or nil
 	enteredSlab slab[StateEnteredEventDetails]
 	exitedSlab  slab[StateExitedEventDetails]
 }
@@ -252,6 +253,12 @@ func arnPart(arn string, i int) string {
 // execution needs something from the world (Pending) or ends. It returns the
 // events produced. The error is for an input that is not JSON.
 func (m *Machine) Start(opts StartOptions) (*Execution, []Event, error) {
+	return m.start(opts, nil)
+}
+
+// start is Start; prepare, when set, sees the execution before its first
+// state runs.
+func (m *Machine) start(opts StartOptions, prepare func(*Execution)) (*Execution, []Event, error) {
 	inputText := opts.Input
 	if strings.TrimSpace(inputText) == "" {
 		inputText = "{}"
@@ -322,6 +329,9 @@ func (m *Machine) Start(opts StartOptions) (*Execution, []Event, error) {
 	}
 	root.Tail = id
 	ex.startGraph(root, m.root)
+	if prepare != nil {
+		prepare(ex)
+	}
 	ex.run()
 	return ex, ex.flush(), nil
 }

@@ -275,6 +275,9 @@ func errorMatches(list []ErrorName, err ErrorName) bool {
 // catchTo routes a caught failure to the catcher's Next.
 func (ex *Execution) catchTo(f *frame, st *state, c *catcher, fl *failure) {
 	errOut := map[string]any{"Error": string(fl.Error), "Cause": fl.Cause}
+	if ex.probe != nil {
+		ex.probe.caught(f, st, c, fl)
+	}
 	if st.ql == JSONata && st.jx != nil {
 		env := ex.newJSONataEnv(f, ex.jsonataStates(f, st, f.In, "", "errorOutput", errOut))
 		prefix := ""
@@ -329,6 +332,9 @@ func (ex *Execution) tryRetry(f *frame, st *state, fl *failure) bool {
 		}
 		f.Retries[i]++
 		f.RetryCount++
+		if ex.probe != nil {
+			ex.probe.retried(ex, f, i, delay, fl)
+		}
 		ex.clearEffect(f)
 		ex.newEffect(f, &pendingEffect{Kind: effSleep, Retry: true,
 			Until: ex.now.Add(time.Duration(delay * float64(time.Second)))})

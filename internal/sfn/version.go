@@ -24,6 +24,7 @@ var (
 	ErrServiceQuota           = errors.New("service quota exceeded")
 	ErrValidation             = errors.New("validation failed")
 	ErrExecutionNotRedrivable = errors.New("execution not redrivable")
+	ErrInvalidDefinition      = errors.New("invalid definition") // Detail is AWS's whole message
 )
 
 // Limits from the Step Functions quotas.

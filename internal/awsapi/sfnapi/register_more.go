@@ -23,6 +23,7 @@ func registerMore(mux *awsapi.Mux, a *API) {
 		"DescribeMapRun":             awsapi.JSON(a.describeMapRun),
 		"ListMapRuns":                awsapi.JSON(a.listMapRuns),
 		"UpdateMapRun":               awsapi.JSON(a.updateMapRun),
+		"TestState":                  awsapi.JSON(a.testState),
 	} {
 		mux.HandleTarget(TargetPrefix+name, &awsapi.Operation{Service: "states", Name: name, Protocol: awsapi.JSON10, Handler: h})
 	}
@@ -38,6 +39,8 @@ func moreServiceError(se *sfn.Error) error {
 		return awsapi.NewError(awsapi.SFNServiceQuotaExceeded, "%s", se.Detail)
 	case sfn.ErrValidation:
 		return awsapi.NewError(awsapi.SFNValidation, "%s", se.Detail)
+	case sfn.ErrInvalidDefinition:
+		return awsapi.NewError(awsapi.SFNInvalidDefinition, "%s", se.Detail)
 	case sfn.ErrExecutionNotRedrivable:
 		return awsapi.NewError(awsapi.SFNExecutionNotRedrivable, "%s", se.Detail)
 	}
