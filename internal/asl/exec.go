@@ -204,6 +204,8 @@ type Execution struct {
 	activityExists func(string) bool
 
 	scratch     evalScope
+	runsEnded   []MapRunInfo // Map Runs ended since MapRuns was called
+	probe       *stateProbe  // TestState's observer (teststate.go), or nil
 	enteredSlab slab[StateEnteredEventDetails]
 	exitedSlab  slab[StateExitedEventDetails]
 }
@@ -253,6 +255,7 @@ type execInfo struct {
 	Region                 string    `json:"region,omitempty"`
 	RedriveCount           int       `json:"redriveCount,omitempty"`
 	StartTime              time.Time `json:"startTime"`
+	RedriveTime            time.Time `json:"redriveTime,omitzero"`
 }
 
 // arnPart returns the i-th colon-separated part of an ARN, or "".
@@ -268,6 +271,12 @@ func arnPart(arn string, i int) string {
 // execution needs something from the world (Pending) or ends. It returns the
 // events produced. The error is for an input that is not JSON.
 func (m *Machine) Start(opts StartOptions) (*Execution, []Event, error) {
+	return m.start(opts, nil)
+}
+
+// start is Start; prepare, when set, sees the execution before its first
+// state runs.
+func (m *Machine) start(opts StartOptions, prepare func(*Execution)) (*Execution, []Event, error) {
 	inputText := opts.Input
 	if strings.TrimSpace(inputText) == "" {
 		inputText = "{}"
@@ -340,6 +349,9 @@ func (m *Machine) Start(opts StartOptions) (*Execution, []Event, error) {
 	}
 	root.Tail = id
 	ex.startGraph(root, m.root)
+	if prepare != nil {
+		prepare(ex)
+	}
 	ex.run()
 	return ex, ex.flush(), nil
 }
@@ -379,6 +391,9 @@ func (ex *Execution) EventCount() int64 { return ex.st.NextID - 1 }
 func (ex *Execution) Deadline() time.Time {
 	if ex.m.timeoutSeconds <= 0 {
 		return time.Time{}
+	}
+	if t := ex.st.Info.RedriveTime; !t.IsZero() { // a redrive restarts the clock
+		return t.Add(time.Duration(ex.m.timeoutSeconds) * time.Second)
 	}
 	return ex.st.Info.StartTime.Add(time.Duration(ex.m.timeoutSeconds) * time.Second)
 }

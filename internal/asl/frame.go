@@ -44,6 +44,8 @@ type frame struct {
 	Err        ErrorName      `json:"err,omitempty"`
 	Cause      string         `json:"cause,omitempty"`
 	Out        any            `json:"out,omitempty"`
+	Aborted    bool           `json:"aborted,omitempty"` // ended by an aborted sibling or parent (redrive reruns it)
+	Redo       *redoRun       `json:"redo,omitempty"`    // the compound state's children, kept for a redrive
 
 	inJSON  string
 	outJSON string
@@ -113,6 +115,16 @@ type mapRun struct {
 	RunStarted int64    `json:"runStarted,omitempty"`
 	FirstErr   string   `json:"firstErr,omitempty"`
 	FirstCause string   `json:"firstCause,omitempty"`
+
+	Ok       []byte   `json:"ok,omitempty"`       // bitmap of the iterations that succeeded
+	Queue    []int    `json:"queue,omitempty"`    // iterations a redrive reruns, started before Next
+	Resume   []*frame `json:"resume,omitempty"`   // failed iterations kept for a redrive
+	Redrives int      `json:"redrives,omitempty"` // times the Map Run was redriven
+
+	RunStart    time.Time `json:"runStart,omitzero"`    // the Map Run started
+	RunStatus   string    `json:"runStatus,omitempty"`  // set once the Map Run ended
+	RunStop     time.Time `json:"runStop,omitzero"`     // the Map Run ended
+	RunRedriven time.Time `json:"runRedriven,omitzero"` // the Map Run was last redriven
 }
 
 // mapItem is $$.Map.Item while an ItemSelector is evaluated.
@@ -282,6 +294,9 @@ func errorMatches(list []ErrorName, err ErrorName) bool {
 // catchTo routes a caught failure to the catcher's Next.
 func (ex *Execution) catchTo(f *frame, st *state, c *catcher, fl *failure) {
 	errOut := map[string]any{"Error": string(fl.Error), "Cause": fl.Cause}
+	if ex.probe != nil {
+		ex.probe.caught(f, st, c, fl)
+	}
 	if st.ql == JSONata && st.jx != nil {
 		env := ex.newJSONataEnv(f, ex.jsonataStates(f, st, f.In, "", "errorOutput", errOut))
 		prefix := ""
@@ -336,6 +351,9 @@ func (ex *Execution) tryRetry(f *frame, st *state, fl *failure) bool {
 		}
 		f.Retries[i]++
 		f.RetryCount++
+		if ex.probe != nil {
+			ex.probe.retried(ex, f, i, delay, fl)
+		}
 		ex.clearEffect(f)
 		ex.newEffect(f, &pendingEffect{Kind: effSleep, Retry: true,
 			Until: ex.now.Add(time.Duration(delay * float64(time.Second)))})
@@ -450,8 +468,14 @@ func (ex *Execution) abortChild(c *frame) {
 	for _, gc := range c.children() {
 		ex.abortChild(gc)
 	}
+	if c.Par != nil || c.Map != nil {
+		ex.stash(c, c.Par, c.Map)
+	}
 	if c.Done || c.Silent {
 		ex.clearEffect(c)
+		if !c.Done {
+			c.Aborted = true
+		}
 		return
 	}
 	st := ex.stateOf(c)
@@ -472,7 +496,7 @@ func (ex *Execution) abortChild(c *frame) {
 		}
 	}
 	ex.clearEffect(c)
-	c.Done = true
+	c.Done, c.Aborted = true, true
 	c.Ph = phDone
 	c.Par, c.Map = nil, nil
 }

@@ -13,6 +13,10 @@ func (ex *Execution) runMap(f *frame, st *state) {
 // before MapStateStarted, the tolerated failure fields after it (as AWS
 // does).
 func (ex *Execution) attemptMap(f *frame, st *state) {
+	if f.Redo != nil && f.Redo.Map != nil {
+		ex.redriveMap(f, st)
+		return
+	}
 	s := ex.scope(f, st, f.Eff)
 	maxc := st.maxConcurrency
 	if rp := st.maxConcurrencyPath; rp != nil {
@@ -78,7 +82,7 @@ func (ex *Execution) attemptMap(f *frame, st *state) {
 		return
 	}
 	if st.distributed {
-		mr.RunArn = ex.mapRunArn(st)
+		mr.RunArn, mr.RunStart = ex.mapRunArn(st), ex.now
 		var d any
 		if ex.build && !f.Silent {
 			d = &MapRunStartedEventDetails{MapRunArn: mr.RunArn}
@@ -166,6 +170,7 @@ func (ex *Execution) itemsRead(f *frame, st *state, r Result) {
 				d = &ErrorCauseDetails{Error: string(ErrItemReaderFailed), Cause: cause}
 			}
 			ex.emit(f, EventMapRunFailed, d, true)
+			ex.endMapRun(f, mr, MapRunFailed)
 		}
 		f.Map = nil
 		ex.handleFailure(f, st, &failure{Error: ErrItemReaderFailed, Cause: cause}, true)
@@ -314,7 +319,16 @@ func (ex *Execution) stepMap(f *frame, st *state) bool {
 			}
 		}
 	}
-	for mr.Next < len(mr.Items) && (mr.MaxConc <= 0 || int64(len(mr.Active)) < mr.MaxConc) {
+	for (len(mr.Queue) > 0 || mr.Next < len(mr.Items)) && (mr.MaxConc <= 0 || int64(len(mr.Active)) < mr.MaxConc) {
+		if len(mr.Queue) > 0 {
+			if ex.rerunIteration(f, st) {
+				return true
+			}
+			if ex.st.Halted || ex.st.Status != StatusRunning {
+				return false
+			}
+			continue
+		}
 		idx := mr.Next
 		mr.Next++
 		input, fl := ex.mapItemInput(f, st, idx)
@@ -347,7 +361,7 @@ func (ex *Execution) stepMap(f *frame, st *state) bool {
 			}
 		}
 	}
-	if len(mr.Active) > 0 || mr.Next < len(mr.Items) {
+	if len(mr.Active) > 0 || mr.Next < len(mr.Items) || len(mr.Queue) > 0 {
 		return false
 	}
 	ex.mapSucceeded(f, st)
@@ -370,6 +384,7 @@ func (ex *Execution) iterationDone(f *frame, st *state, c *frame) bool {
 				mr.Completed++
 				return false
 			}
+			ex.endMapRun(f, mr, MapRunFailed)
 			for _, o := range mr.Active {
 				ex.abortChild(o)
 			}
@@ -381,6 +396,9 @@ func (ex *Execution) iterationDone(f *frame, st *state, c *frame) bool {
 			ex.emit(f, EventMapRunFailed, d, true)
 			f.Map = nil
 			ex.handleFailure(f, st, &failure{Error: ErrExceedToleratedFailureThreshold, Cause: cause}, true)
+			if f.Failed {
+				ex.stash(f, nil, mr) // a redrive reruns the unsuccessful items
+			}
 			return true
 		}
 		if !silent && !c.Terminal {
@@ -389,6 +407,9 @@ func (ex *Execution) iterationDone(f *frame, st *state, c *frame) bool {
 				d = &MapIterationEventDetails{Name: st.name, Index: c.Index}
 			}
 			ex.emit(c, EventMapIterationFailed, d, true)
+		}
+		if st.distributed {
+			ex.endMapRun(f, mr, MapRunFailed)
 		}
 		for _, o := range mr.Active {
 			if !o.Silent && !o.Done {
@@ -405,9 +426,14 @@ func (ex *Execution) iterationDone(f *frame, st *state, c *frame) bool {
 		}
 		f.Map = nil
 		ex.handleFailure(f, st, &failure{Error: c.Err, Cause: c.Cause, terminal: c.Terminal}, true)
+		if f.Failed {
+			mr.Resume = append(mr.Resume, c)
+			ex.stash(f, nil, mr) // a redrive reruns the failed and aborted iterations
+		}
 		return true
 	}
 	mr.Results[c.Index] = c.Out
+	mr.setOk(c.Index)
 	mr.Completed++
 	if !silent {
 		var d any
@@ -436,6 +462,7 @@ func (ex *Execution) mapSucceeded(f *frame, st *state) {
 	mr := f.Map
 	if st.distributed {
 		ex.emit(f, EventMapRunSucceeded, nil, true)
+		ex.endMapRun(f, mr, MapRunSucceeded)
 	} else if !f.Silent {
 		f.Last, f.Tail = mr.LastEnd, mr.LastEnd
 	}

@@ -6,6 +6,10 @@ func (ex *Execution) runParallel(f *frame, st *state) {
 
 // attemptParallel starts every branch of a Parallel state.
 func (ex *Execution) attemptParallel(f *frame, st *state) {
+	if f.Redo != nil && f.Redo.Par != nil {
+		ex.redriveParallel(f)
+		return
+	}
 	input := f.Eff
 	if st.parameters != nil {
 		v, fl := st.parameters.eval(ex.scope(f, st, f.Eff))
@@ -45,6 +49,9 @@ func (ex *Execution) stepParallel(f *frame, st *state) bool {
 			f.Last, f.Tail = c.Last, c.Last
 			f.Par = nil
 			ex.handleFailure(f, st, &failure{Error: c.Err, Cause: c.Cause, terminal: c.Terminal}, true)
+			if f.Failed {
+				ex.stash(f, pr, nil) // a redrive reruns the failed and aborted branches
+			}
 			return true
 		}
 		if !c.Done {

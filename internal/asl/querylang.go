@@ -450,6 +450,9 @@ func (ex *Execution) runJSONata(f *frame, st *state) {
 // completeJSONata finishes a JSONata state with its result: Assign and
 // Output see $states.result (when there is one).
 func (ex *Execution) completeJSONata(f *frame, st *state, env *jsonataEnv, def any, result any) {
+	if ex.probe != nil && st.typ == typeTask {
+		ex.probe.note(f, stageResult, result)
+	}
 	if result != nil {
 		env.states["result"] = result
 		def = result

@@ -49,6 +49,9 @@ func (ex *Execution) enterState(f *frame) {
 		return
 	}
 	f.Eff = eff
+	if ex.probe != nil {
+		ex.probe.note(f, stageAfterInputPath, eff)
+	}
 	switch st.typ {
 	case typePass:
 		ex.runPass(f, st, eff)
@@ -143,6 +146,9 @@ func (ex *Execution) completeState(f *frame, st *state, result any) {
 		ex.completeJSONata(f, st, env, f.In, result)
 		return
 	}
+	if ex.probe != nil && st.typ == typeTask {
+		ex.probe.note(f, stageResult, result)
+	}
 	s := ex.scope(f, st, result)
 	assigned, fl := ex.evalAssign(s, st.assign)
 	if fl != nil {
@@ -160,6 +166,10 @@ func (ex *Execution) completeState(f *frame, st *state, result any) {
 	if fl != nil {
 		ex.failState(f, st, fl)
 		return
+	}
+	if ex.probe != nil {
+		ex.probe.note(f, stageAfterResultSelector, result)
+		ex.probe.note(f, stageAfterResultPath, out)
 	}
 	s.input = out
 	out, fl = applyOutputPath(st.outputPath, s)
@@ -183,6 +193,9 @@ func (ex *Execution) exitState(f *frame, st *state, out any, next *state, assign
 	} else if !caught && jsonSizeExceeds(out, maxPayloadBytes) {
 		ex.dataLimit(f, st)
 		return
+	}
+	if ex.probe != nil {
+		ex.probe.exited(ex, f, st, out, next, assigned)
 	}
 	var assignedJSON map[string]string
 	if len(assigned) > 0 {
@@ -276,6 +289,9 @@ func (ex *Execution) runPass(f *frame, st *state, eff any) {
 	}
 	if st.hasResult {
 		result = st.result
+	}
+	if ex.probe != nil {
+		ex.probe.passResult(f, st, result)
 	}
 	ex.completeState(f, st, result)
 }

@@ -91,6 +91,13 @@ func (ex *Execution) attemptTask(f *frame, st *state) {
 		params = v
 	}
 	p.Params = params
+	if ex.probe != nil {
+		stage := stageAfterParameters
+		if st.ql == JSONata {
+			stage = stageAfterArguments
+		}
+		ex.probe.note(f, stage, params)
+	}
 	if st.credentials != nil {
 		v, fl := st.credentials.eval(s)
 		if fl != nil {

@@ -43,6 +43,13 @@ type Execution struct {
 	TraceHeader     string
 	StartDate       time.Time
 	StopDate        time.Time // zero while running
+
+	StateMachineVersionArn string
+	StateMachineAliasArn   string
+	RedriveCount           int
+	RedriveDate            time.Time // zero: never redriven
+	RedriveStatus          string    // REDRIVABLE or NOT_REDRIVABLE
+	RedriveStatusReason    string    // why not, when NOT_REDRIVABLE
 }
 
 // ExecutionListItem is one entry of ListExecutions.
@@ -53,32 +60,44 @@ type ExecutionListItem struct {
 	Status          string
 	StartDate       time.Time
 	StopDate        time.Time
+
+	StateMachineVersionArn string
+	StateMachineAliasArn   string
+	RedriveCount           int
+	RedriveDate            time.Time
 }
 
-// resolveStart splits an optional "#TestCase" off a state machine ARN and
-// loads the machine.
-func (s *Service) resolveStart(ctx context.Context, smArn string) (*stateMachineEntry, string, error) {
+// startTarget is what an execution starts: a state machine, or the version
+// of it a version ARN or an alias names, and the test case it runs.
+type startTarget struct {
+	*stateMachineEntry
+	testCase   string
+	versionArn string
+	aliasArn   string
+}
+
+// resolveStart splits an optional "#TestCase" off a state machine, version
+// or alias ARN and loads what it names.
+func (s *Service) resolveStart(ctx context.Context, smArn string) (*startTarget, error) {
 	base, testCase, hasCase := strings.Cut(smArn, "#")
-	if _, _, err := ParseStateMachineArn(base); err != nil {
-		return nil, "", err
-	}
-	e, err := s.stateMachine(ctx, base)
+	e, versionArn, aliasArn, err := s.resolveRef(ctx, base)
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
 	if hasCase && s.testCase(e.row.Name, testCase) == nil {
-		return nil, "", newError(ErrInvalidMockTestCase,
+		return nil, newError(ErrInvalidMockTestCase,
 			"Invalid mock test case name '%s' for state machine '%s'. Either the test case is not defined or the mock configuration file could not be loaded.",
 			testCase, e.row.Name)
 	}
-	return e, testCase, nil
+	return &startTarget{stateMachineEntry: e, testCase: testCase, versionArn: versionArn, aliasArn: aliasArn}, nil
 }
 
-func (s *Service) executionSpec(e *stateMachineEntry, traceHeader, testCase string) executionSpec {
+func (s *Service) executionSpec(t *startTarget, traceHeader string) executionSpec {
 	return executionSpec{
-		Definition: e.spec.Definition, RoleArn: e.spec.RoleArn, StateMachineName: e.row.Name,
-		TraceHeader: traceHeader, TestCase: testCase, Logging: e.spec.Logging, Tracing: e.spec.Tracing,
-		RevisionID: e.spec.RevisionID, MachineUpdated: e.row.UpdatedAt, TokenKey: newTokenKey(),
+		Definition: t.spec.Definition, RoleArn: t.spec.RoleArn, StateMachineName: t.row.Name,
+		TraceHeader: traceHeader, TestCase: t.testCase, Logging: t.spec.Logging, Tracing: t.spec.Tracing,
+		RevisionID: t.spec.RevisionID, MachineUpdated: t.row.UpdatedAt, TokenKey: newTokenKey(),
+		VersionArn: t.versionArn, AliasArn: t.aliasArn,
 	}
 }
 
@@ -88,10 +107,11 @@ func (s *Service) executionSpec(e *stateMachineEntry, traceHeader, testCase stri
 // otherwise fails with ErrExecutionAlreadyExists. An Express execution runs
 // in the background, in memory.
 func (s *Service) StartExecution(ctx context.Context, in StartExecutionInput) (string, time.Time, error) {
-	sm, testCase, err := s.resolveStart(ctx, in.StateMachineArn)
+	sm, err := s.resolveStart(ctx, in.StateMachineArn)
 	if err != nil {
 		return "", time.Time{}, err
 	}
+	testCase := sm.testCase
 	if in.Input == "" {
 		in.Input = "{}"
 	}
@@ -99,7 +119,7 @@ func (s *Service) StartExecution(ctx context.Context, in StartExecutionInput) (s
 		in.Name = uuid.NewString()
 	}
 	sc := Scope{Account: sm.row.Account, Region: sm.row.Region}
-	spec := s.executionSpec(sm, in.TraceHeader, testCase)
+	spec := s.executionSpec(sm, in.TraceHeader)
 	spec.Parent = in.parent
 	now := truncMilli(s.now())
 
@@ -131,6 +151,7 @@ func (s *Service) StartExecution(ctx context.Context, in StartExecutionInput) (s
 	r.create = &store.ExecutionCreateParams{
 		ARN: exArn, StateMachineARN: sm.row.ARN, Account: sc.Account, Region: sc.Region, Name: in.Name,
 		Type: sm.row.Type, Input: in.Input, Spec: doc, StartDate: now,
+		VersionARN: sm.versionArn, AliasARN: sm.aliasArn,
 	}
 	r.created = make(chan error, 1)
 	if !s.exec.spawn(r, func() ([]asl.Event, error) { return events, nil }) {
@@ -150,7 +171,8 @@ func (s *Service) StartExecution(ctx context.Context, in StartExecutionInput) (s
 		if gerr != nil {
 			return "", time.Time{}, fmt.Errorf("start execution %s: %w", exArn, gerr)
 		}
-		if old.Status == store.ExecutionRunning && old.Input == in.Input && old.StateMachineARN == sm.row.ARN {
+		if old.Status == store.ExecutionRunning && old.Input == in.Input && old.StateMachineARN == sm.row.ARN &&
+			old.VersionARN == sm.versionArn && old.AliasARN == sm.aliasArn {
 			return old.ARN, old.StartDate, nil
 		}
 		return "", time.Time{}, newError(ErrExecutionAlreadyExists, "%s", exArn)
@@ -188,45 +210,23 @@ func (s *Service) DescribeExecution(ctx context.Context, executionArn string) (*
 	}
 	var spec executionSpec
 	_ = json.Unmarshal(row.Spec, &spec)
-	return &Execution{
+	ex := &Execution{
 		ExecutionArn: row.ARN, StateMachineArn: row.StateMachineARN, Name: row.Name, Status: string(row.Status),
 		Input: row.Input, Output: row.Output, Error: row.Error, Cause: row.Cause, TraceHeader: spec.TraceHeader,
 		StartDate: row.StartDate, StopDate: row.StopDate,
-	}, nil
+		StateMachineVersionArn: row.VersionARN, StateMachineAliasArn: row.AliasARN,
+		RedriveCount: row.RedriveCount, RedriveDate: row.RedriveDate,
+	}
+	ex.RedriveStatus, ex.RedriveStatusReason = s.redriveStatus(ctx, row)
+	return ex, nil
 }
 
 // ListExecutions returns one page of a Standard state machine's executions,
 // newest first, optionally only those with status statusFilter, and the
-// token of the next page ("" at the end).
+// token of the next page ("" at the end). See ListExecutionsFiltered.
 func (s *Service) ListExecutions(ctx context.Context, smArn, statusFilter, token string, maxResults int) ([]ExecutionListItem, string, error) {
-	if _, _, err := ParseStateMachineArn(smArn); err != nil {
-		return nil, "", err
-	}
-	after, err := pagetoken.Decode(token)
-	if err == nil && after != "" {
-		_, _, err = store.ParseExecutionCursor(after)
-	}
-	if err != nil {
-		return nil, "", newError(ErrInvalidToken, "%s", token)
-	}
-	sm, err := s.stateMachine(ctx, smArn)
-	if err != nil {
-		return nil, "", err
-	}
-	if sm.row.Type != store.StateMachineTypeStandard {
-		return nil, "", newError(ErrStateMachineTypeNotSupp, "%s", smArn)
-	}
-	res, err := s.store.ExecutionList(ctx, &store.ExecutionListParams{
-		StateMachineARN: smArn, Status: store.ExecutionStatus(statusFilter), After: after, Limit: maxResults})
-	if err != nil {
-		return nil, "", fmt.Errorf("list executions of %s: %w", smArn, err)
-	}
-	out := make([]ExecutionListItem, 0, len(res.Executions))
-	for _, r := range res.Executions {
-		out = append(out, ExecutionListItem{ExecutionArn: r.ARN, StateMachineArn: r.StateMachineARN, Name: r.Name,
-			Status: string(r.Status), StartDate: r.StartDate, StopDate: r.StopDate})
-	}
-	return out, pagetoken.Encode(res.Next), nil
+	return s.ListExecutionsFiltered(ctx, ListExecutionsInput{StateMachineArn: smArn, StatusFilter: statusFilter,
+		NextToken: token, MaxResults: maxResults})
 }
 
 // StopExecution aborts a running Standard execution (ExecutionAborted with
@@ -274,7 +274,7 @@ func (s *Service) stopInStore(ctx context.Context, executionArn, errName, cause 
 		} else {
 			var st runState
 			if err = json.Unmarshal(row.State, &st); err == nil {
-				r.skew = time.Duration(st.Skew)
+				r.skew, r.mocks = time.Duration(st.Skew), st.Mocks
 				r.ex, err = r.machine.Restore(st.ASL)
 			}
 			if err == nil && !st.Target.IsZero() && !row.WakeAt.IsZero() && !s.now().Before(row.WakeAt) {
@@ -290,9 +290,13 @@ func (s *Service) stopInStore(ctx context.Context, executionArn, errName, cause 
 		if err != nil {
 			return time.Time{}, err
 		}
+		state, err := r.snapshot(time.Time{}) // kept for RedriveExecution
+		if err != nil {
+			return time.Time{}, err
+		}
 		errs, err := s.store.HistoryAppend(ctx, &store.HistoryAppendParams{Steps: []*store.HistoryStep{{
 			ExecutionARN: executionArn, ExpectedVersion: row.Version, Events: encoded,
-			Status: store.ExecutionAborted, Error: errName, Cause: cause, StopDate: stopDate,
+			Status: store.ExecutionAborted, Error: errName, Cause: cause, StopDate: stopDate, State: state,
 		}}})
 		if err != nil {
 			return time.Time{}, fmt.Errorf("stop execution %s: %w", executionArn, err)
@@ -434,10 +438,11 @@ type SyncExecution struct {
 // returns its result. Standard state machines are refused with
 // ErrStateMachineTypeNotSupp.
 func (s *Service) StartSyncExecution(ctx context.Context, in StartExecutionInput) (*SyncExecution, error) {
-	sm, testCase, err := s.resolveStart(ctx, in.StateMachineArn)
+	sm, err := s.resolveStart(ctx, in.StateMachineArn)
 	if err != nil {
 		return nil, err
 	}
+	testCase := sm.testCase
 	if sm.row.Type != store.StateMachineTypeExpress {
 		return nil, newError(ErrStateMachineTypeNotSupp, "%s", sm.row.ARN)
 	}
@@ -451,7 +456,7 @@ func (s *Service) StartSyncExecution(ctx context.Context, in StartExecutionInput
 	exArn := expressExecutionArn(sm.row.Region, sm.row.Account, sm.row.Name, in.Name)
 	r := s.exec.newRun(exArn, sm.row.Account, sm.row.Region, false)
 	r.machine, r.mock = sm.machine, s.testCase(sm.row.Name, testCase)
-	spec := s.executionSpec(sm, in.TraceHeader, testCase)
+	spec := s.executionSpec(sm, in.TraceHeader)
 
 	// Fast path: a machine that needs nothing from the world finishes
 	// inside Start, on this goroutine.

@@ -192,6 +192,8 @@ type executionSpec struct {
 	MachineUpdated   time.Time             `json:"stateMachineUpdateDate"`
 	TokenKey         []byte                `json:"tokenKey,omitempty"` // signs task tokens (callbacks.go)
 	Parent           *parentRef            `json:"parent,omitempty"`   // the task that started it (nested.go)
+	VersionArn       string                `json:"stateMachineVersionArn,omitempty"`
+	AliasArn         string                `json:"stateMachineAliasArn,omitempty"`
 }
 
 // runState is what a Standard execution persists after each step: the
@@ -238,10 +240,14 @@ type run struct {
 	signal chan struct{}
 
 	// create, for a new Standard execution, is the row its first step
-	// inserts; created receives that commit's outcome.
+	// inserts; created receives that commit's outcome. redrive, for a
+	// redriven one, is what its first step records (created receives that
+	// commit's outcome too).
 	create  *store.ExecutionCreateParams
+	redrive *store.ExecutionRedrive
 	created chan error
 
+	mapRuns  mapRunBook                    // Map Run rows written and to write (maprun.go)
 	inflight map[string]context.CancelFunc // invokes being run, by effect id
 	timer    *time.Timer
 	timerGen uint64
@@ -353,6 +359,9 @@ func (r *run) start(spec executionSpec, input string, startDate time.Time) ([]as
 		History:         asl.HistoryStream,
 		TaskTokenKey:    spec.TokenKey,
 		ActivityExists:  r.e.s.activityExists,
+
+		StateMachineVersionArn: spec.VersionArn,
+		StateMachineAliasArn:   spec.AliasArn,
 	}
 	if !r.durable {
 		opts.History = asl.HistoryOff
@@ -464,6 +473,7 @@ func (r *run) main(begin func() ([]asl.Event, error)) {
 		}
 		var (
 			stops   []*stopRequest
+			updates []*mapRunUpdate
 			applied bool
 		)
 		events = nil
@@ -505,15 +515,27 @@ func (r *run) main(begin func() ([]asl.Event, error)) {
 				events = append(events, r.ex.Stop(m.errName, m.cause, r.vnow())...)
 				stops = append(stops, m)
 				applied = true
+			case *mapRunUpdate:
+				evs, err := r.applyMapRunUpdate(m)
+				if err != nil {
+					m.reply <- err
+					continue
+				}
+				events = append(events, evs...)
+				updates = append(updates, m)
+				applied = true
 			default:
 				evs, ok := r.handle(m) // callbacks.go
 				events = append(events, evs...)
 				applied = applied || ok
 			}
 		}
+		v := r.version
 		if applied && !r.advance(events, stops) {
+			r.replyMapRunUpdates(updates, r.version > v)
 			return
 		}
+		r.replyMapRunUpdates(updates, r.version > v)
 	}
 }
 
@@ -646,7 +668,8 @@ func (r *run) advance(events []asl.Event, stops []*stopRequest) bool {
 	}
 	release := false
 	if r.durable {
-		step := &store.HistoryStep{ExecutionARN: r.arn, ExpectedVersion: r.version, Status: store.ExecutionRunning, Create: r.create}
+		step := &store.HistoryStep{ExecutionARN: r.arn, ExpectedVersion: r.version, Status: store.ExecutionRunning, Create: r.create,
+			Redrive: r.redrive}
 		var err error
 		if step.Events, err = encodeEvents(events); err != nil {
 			r.e.s.log.Error("encode history events", "execution", r.arn, "err", err)
@@ -672,7 +695,8 @@ func (r *run) advance(events []asl.Event, stops []*stopRequest) bool {
 			release = true // waits for a callback only
 		}
 		activities := r.activityStep(step, now) // activity.go
-		if !r.ex.Done() {
+		step.MapRuns = r.mapRuns.rows(r)
+		if !r.ex.Done() || r.ex.Status() != asl.StatusSucceeded { // an unsuccessful end is kept for RedriveExecution
 			if step.State, err = r.snapshot(target); err != nil {
 				r.e.s.log.Error("snapshot execution", "execution", r.arn, "err", err)
 				r.orphan()
@@ -681,6 +705,10 @@ func (r *run) advance(events []asl.Event, stops []*stopRequest) bool {
 			}
 		}
 		err = r.e.commit(step)
+		if r.redrive != nil {
+			r.created <- err
+			r.redrive = nil
+		}
 		if r.create != nil {
 			r.created <- err
 			if err == nil {
@@ -707,6 +735,7 @@ func (r *run) advance(events []asl.Event, stops []*stopRequest) bool {
 		}
 		r.version++
 		r.committed(activities, nil) // callbacks.go
+		r.mapRuns.written()
 		if r.ex.Done() {
 			r.replyStops(stops, step.StopDate, nil)
 			r.e.s.ended(r.arn) // nested.go

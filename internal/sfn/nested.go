@@ -94,11 +94,11 @@ func (s *Service) startNested(ctx context.Context, task *Task) (asl.Result, erro
 	sync := task.Pattern == asl.PatternRunJob
 	sync2 := sync && strings.HasSuffix(task.ResourceName, ":2")
 
-	sm, _, err := s.resolveStart(ctx, smArn)
+	target, err := s.resolveStart(ctx, smArn)
 	if err != nil {
 		return sfnServiceFailure(err)
 	}
-	if sync && sm.row.Type == store.StateMachineTypeExpress {
+	if sync && target.row.Type == store.StateMachineTypeExpress {
 		return s.startNestedExpressSync(ctx, task, StartExecutionInput{StateMachineArn: smArn, Name: name, Input: input, TraceHeader: traceHeader}, sync2)
 	}
 

@@ -59,6 +59,7 @@ type stateMachineSpec struct {
 	Tracing     *TracingConfiguration `json:"tracingConfiguration,omitempty"`
 	Tags        []Tag                 `json:"tags,omitempty"`
 	RevisionID  string                `json:"revisionId,omitempty"`
+	LastVersion int64                 `json:"lastVersion,omitempty"` // the highest version number published
 }
 
 // stateMachineEntry is a state machine row with its parsed spec and compiled
@@ -260,6 +261,9 @@ func (s *Service) CreateStateMachine(ctx context.Context, sc Scope, in CreateSta
 
 // DescribeStateMachine returns the state machine with ARN smArn.
 func (s *Service) DescribeStateMachine(ctx context.Context, smArn string) (*StateMachine, error) {
+	if ref, err := parseMachineRef(smArn); err == nil && ref.Version > 0 {
+		return s.describeVersion(ctx, smArn)
+	}
 	if _, _, err := ParseStateMachineArn(smArn); err != nil {
 		return nil, err
 	}
@@ -329,6 +333,7 @@ func (s *Service) UpdateStateMachine(ctx context.Context, in UpdateStateMachineI
 	var updated *store.StateMachineRow
 	revision := uuid.NewString()
 	err := s.updateSpec(ctx, in.StateMachineArn, func(spec *stateMachineSpec) error {
+		before := *spec
 		if in.Definition != nil {
 			spec.Definition = *in.Definition
 		}
@@ -341,7 +346,13 @@ func (s *Service) UpdateStateMachine(ctx context.Context, in UpdateStateMachineI
 		if in.Tracing != nil {
 			spec.Tracing = in.Tracing
 		}
-		spec.RevisionID = revision
+		// The revision changes only when the configuration does, so that
+		// publishing an unchanged state machine finds its version.
+		if before.RevisionID == "" || spec.Definition != before.Definition || spec.RoleArn != before.RoleArn ||
+			!reflect.DeepEqual(spec.Logging, before.Logging) || !reflect.DeepEqual(spec.Tracing, before.Tracing) {
+			spec.RevisionID = revision
+		}
+		revision = spec.RevisionID
 		return nil
 	}, &updated)
 	if err != nil {

@@ -61,6 +61,18 @@ type ExecutionRow struct {
 	LeaseOwner      string    // empty: no lease
 	LeaseExpires    time.Time // zero when LeaseOwner is empty
 	Version         int64     // 1 on create, +1 per committed step and per claim
+
+	// VersionARN and AliasARN name the state machine version and alias the
+	// execution was started through (empty: the state machine itself).
+	VersionARN string
+	AliasARN   string
+
+	// RedriveCount, RedriveDate and RedriveTokens are set by redrive steps
+	// (HistoryStep.Redrive). RedriveTokens is the service's opaque record
+	// of recent client tokens.
+	RedriveCount  int
+	RedriveDate   time.Time // zero: never redriven
+	RedriveTokens string
 }
 
 // ExecutionCreateParams are the parameters of Store.ExecutionCreate. The
@@ -78,6 +90,8 @@ type ExecutionCreateParams struct {
 	WakeAt          time.Time
 	LeaseOwner      string
 	LeaseExpires    time.Time
+	VersionARN      string // the version started, if any
+	AliasARN        string // the alias started through, if any
 }
 
 // ExecutionGetParams address one execution.
@@ -93,6 +107,15 @@ type ExecutionListParams struct {
 	// Status filters by status; empty lists every status.
 	Status ExecutionStatus
 
+	// VersionARN and AliasARN, when set, list only the executions started
+	// through that version or alias (StateMachineARN is then ignored).
+	VersionARN string
+	AliasARN   string
+
+	// Redrive filters by whether executions were redriven; empty lists
+	// both.
+	Redrive ExecutionRedriveFilter
+
 	// After is the cursor from the previous page's Next; empty starts with
 	// the newest execution. Cursors are opaque (see ExecutionCursor).
 	After string
@@ -102,7 +125,7 @@ type ExecutionListParams struct {
 }
 
 // ExecutionListResult is one page of executions. Its rows carry no Input,
-// Output, Spec or State (listing never needs them).
+// Output, Spec, State or RedriveTokens (listing never needs them).
 type ExecutionListResult struct {
 	Executions []*ExecutionRow
 
@@ -212,6 +235,12 @@ type HistoryStep struct {
 	// step; they are deleted when the step applies. A step with a final
 	// Status deletes every task of its execution.
 	ActivityTasksDone []string
+
+	// Redrive, when set, makes the step a redrive (see ExecutionRedrive).
+	Redrive *ExecutionRedrive
+
+	// MapRuns are inserted, or replace the rows with their ARNs.
+	MapRuns []*MapRunRow
 }
 
 // HistoryAppendParams are the parameters of Store.HistoryAppend: the steps

@@ -223,4 +223,8 @@ type Store interface {
 	// order, or ErrLogGroupNotFound (ErrLogStreamNotFound with
 	// RequireStreams).
 	LogEventList(ctx context.Context, params *LogEventListParams) (*LogEventListResult, error)
+
+	StateMachineVersionStore
+	StateMachineAliasStore
+	MapRunStore
 }

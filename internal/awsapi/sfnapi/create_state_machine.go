@@ -20,8 +20,9 @@ type createStateMachineInput struct {
 }
 
 type createStateMachineOutput struct {
-	StateMachineArn string `json:"stateMachineArn"`
-	CreationDate    epoch  `json:"creationDate"`
+	StateMachineArn        string  `json:"stateMachineArn"`
+	CreationDate           epoch   `json:"creationDate"`
+	StateMachineVersionArn *string `json:"stateMachineVersionArn,omitempty"`
 }
 
 // maxDefinition is AWS's definition size limit, in characters.
@@ -55,6 +56,9 @@ func (a *API) createStateMachine(ctx context.Context, r *awsapi.Request, in *cre
 	if !in.Publish && in.VersionDescription != nil {
 		return nil, awsapi.NewError(awsapi.SFNValidation, "Version description can only be set when publish is true")
 	}
+	if err := maxLen("versionDescription", in.VersionDescription, maxDescription, false); err != nil {
+		return nil, err
+	}
 	smArn, created, err := a.svc.CreateStateMachine(ctx, sfn.Scope{Account: r.Account, Region: r.Region}, sfn.CreateStateMachineInput{
 		Name: *in.Name, Definition: *in.Definition, RoleArn: *in.RoleArn, Type: typ,
 		Logging: in.LoggingConfiguration, Tracing: in.TracingConfiguration, Tags: in.Tags,
@@ -62,7 +66,19 @@ func (a *API) createStateMachine(ctx context.Context, r *awsapi.Request, in *cre
 	if err != nil {
 		return nil, serviceError(err)
 	}
-	return &createStateMachineOutput{StateMachineArn: smArn, CreationDate: epoch(created)}, nil
+	out := &createStateMachineOutput{StateMachineArn: smArn, CreationDate: epoch(created)}
+	if in.Publish {
+		desc := ""
+		if in.VersionDescription != nil {
+			desc = *in.VersionDescription
+		}
+		versionArn, _, err := a.svc.PublishStateMachineVersion(ctx, smArn, nil, desc)
+		if err != nil {
+			return nil, serviceError(err)
+		}
+		out.StateMachineVersionArn = &versionArn
+	}
+	return out, nil
 }
 
 // machineType checks the type member (default STANDARD).

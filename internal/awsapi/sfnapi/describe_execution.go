@@ -26,6 +26,12 @@ type describeExecutionOutput struct {
 	Cause           *string   `json:"cause,omitempty"`
 	TraceHeader     *string   `json:"traceHeader,omitempty"`
 	RedriveCount    int       `json:"redriveCount"`
+
+	StateMachineVersionArn *string `json:"stateMachineVersionArn,omitempty"`
+	StateMachineAliasArn   *string `json:"stateMachineAliasArn,omitempty"`
+	RedriveDate            *epoch  `json:"redriveDate,omitempty"`
+	RedriveStatus          string  `json:"redriveStatus"`
+	RedriveStatusReason    *string `json:"redriveStatusReason,omitempty"`
 }
 
 func (a *API) describeExecution(ctx context.Context, r *awsapi.Request, in *describeExecutionInput) (*describeExecutionOutput, error) {
@@ -40,6 +46,9 @@ func (a *API) describeExecution(ctx context.Context, r *awsapi.Request, in *desc
 		ExecutionArn: ex.ExecutionArn, StateMachineArn: ex.StateMachineArn, Name: ex.Name, Status: ex.Status,
 		StartDate: epoch(ex.StartDate), StopDate: optEpoch(ex.StopDate),
 		Error: optString(ex.Error), Cause: optString(ex.Cause), TraceHeader: optString(ex.TraceHeader),
+		RedriveCount: ex.RedriveCount, RedriveDate: optEpoch(ex.RedriveDate), RedriveStatus: ex.RedriveStatus,
+		RedriveStatusReason:    optString(ex.RedriveStatusReason),
+		StateMachineVersionArn: optString(ex.StateMachineVersionArn), StateMachineAliasArn: optString(ex.StateMachineAliasArn),
 	}
 	if in.IncludedData == nil || *in.IncludedData != "METADATA_ONLY" {
 		out.Input, out.InputDetails = &ex.Input, &included{Included: true}

@@ -279,13 +279,16 @@ func TestListExecutions(t *testing.T) {
 		require.Equal(t, []string{"e7", "e4", "e1"}, list(sfntypes.ExecutionStatusFailed, 0))
 		require.Equal(t, []string{"e8", "e5", "e2"}, list(sfntypes.ExecutionStatusRunning, 2))
 		require.Empty(t, list(sfntypes.ExecutionStatusTimedOut, 0))
-		require.Empty(t, list(sfntypes.ExecutionStatusPendingRedrive, 0))
+		// As AWS documents: PENDING_REDRIVE is for the children of a Map Run.
+		_, err := e.client.ListExecutions(ctx, &awssfn.ListExecutionsInput{
+			StateMachineArn: aws.String(smArn), StatusFilter: sfntypes.ExecutionStatusPendingRedrive})
+		require.Equal(t, "ValidationException", apiCode(t, err))
 
 		failed := e.waitDone(t, "arn:aws:states:us-east-1:000000000000:execution:lister:e1")
 		require.Equal(t, "Boom", *failed.Error)
 		require.Equal(t, "asked to", *failed.Cause)
 
-		_, err := e.client.ListExecutions(ctx, &awssfn.ListExecutionsInput{StateMachineArn: aws.String(smArn + "-nope")})
+		_, err = e.client.ListExecutions(ctx, &awssfn.ListExecutionsInput{StateMachineArn: aws.String(smArn + "-nope")})
 		require.Equal(t, "StateMachineDoesNotExist", apiCode(t, err))
 		_, err = e.client.ListExecutions(ctx, &awssfn.ListExecutionsInput{StateMachineArn: aws.String(smArn), NextToken: aws.String("garbage")})
 		require.Equal(t, "InvalidToken", apiCode(t, err))

@@ -54,6 +54,7 @@ func Register(mux *awsapi.Mux, svc *sfn.Service) {
 	} {
 		mux.HandleTarget(TargetPrefix+name, &awsapi.Operation{Service: "states", Name: name, Protocol: awsapi.JSON10, Handler: h})
 	}
+	registerMore(mux, a)
 }
 
 // epoch is a timestamp as JSON 1.0 carries it: seconds since the epoch with
@@ -176,6 +177,9 @@ func serviceError(err error) error {
 		return awsapi.NewError(awsapi.SFNActivityAlreadyExists, "Activity Already Exists: '%s'", d)
 	case sfn.ErrTooManyTags:
 		return awsapi.NewError(awsapi.SFNTooManyTags, "Too many tags: a resource can have at most %d tags", sfn.MaxTags).With("resourceName", d)
+	}
+	if e := moreServiceError(se); e != nil {
+		return e
 	}
 	return fmt.Errorf("unmapped service error: %w", err)
 }

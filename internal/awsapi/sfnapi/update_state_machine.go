@@ -18,8 +18,9 @@ type updateStateMachineInput struct {
 }
 
 type updateStateMachineOutput struct {
-	UpdateDate epoch  `json:"updateDate"`
-	RevisionID string `json:"revisionId"`
+	UpdateDate             epoch   `json:"updateDate"`
+	RevisionID             string  `json:"revisionId"`
+	StateMachineVersionArn *string `json:"stateMachineVersionArn,omitempty"`
 }
 
 func (a *API) updateStateMachine(ctx context.Context, r *awsapi.Request, in *updateStateMachineInput) (*updateStateMachineOutput, error) {
@@ -32,6 +33,9 @@ func (a *API) updateStateMachine(ctx context.Context, r *awsapi.Request, in *upd
 	if !in.Publish && in.VersionDescription != nil {
 		return nil, awsapi.NewError(awsapi.SFNValidation, "Version description can only be set when publish is true")
 	}
+	if err := maxLen("versionDescription", in.VersionDescription, maxDescription, false); err != nil {
+		return nil, err
+	}
 	date, revision, err := a.svc.UpdateStateMachine(ctx, sfn.UpdateStateMachineInput{
 		StateMachineArn: *in.StateMachineArn, Definition: in.Definition, RoleArn: in.RoleArn,
 		Logging: in.LoggingConfiguration, Tracing: in.TracingConfiguration,
@@ -39,5 +43,17 @@ func (a *API) updateStateMachine(ctx context.Context, r *awsapi.Request, in *upd
 	if err != nil {
 		return nil, serviceError(err)
 	}
-	return &updateStateMachineOutput{UpdateDate: epoch(date), RevisionID: revision}, nil
+	out := &updateStateMachineOutput{UpdateDate: epoch(date), RevisionID: revision}
+	if in.Publish {
+		desc := ""
+		if in.VersionDescription != nil {
+			desc = *in.VersionDescription
+		}
+		versionArn, _, err := a.svc.PublishStateMachineVersion(ctx, *in.StateMachineArn, &revision, desc)
+		if err != nil {
+			return nil, serviceError(err)
+		}
+		out.StateMachineVersionArn = &versionArn
+	}
+	return out, nil
 }

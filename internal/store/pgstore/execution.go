@@ -19,11 +19,13 @@ import (
 )
 
 const executionColumns = `arn, state_machine_arn, account, region, name, type, status, input, output, error, cause,
-	spec, state, start_date, stop_date, wake_at, lease_owner, lease_expires, version`
+	spec, state, start_date, stop_date, wake_at, lease_owner, lease_expires, version,
+	state_machine_version_arn, state_machine_alias_arn, redrive_count, redrive_date, redrive_tokens`
 
 // executionListColumns leave out the large columns listing never needs.
 const executionListColumns = `arn, state_machine_arn, account, region, name, type, status, '', '', '', '',
-	'{}'::json, NULL::bytea, start_date, stop_date, wake_at, lease_owner, lease_expires, version`
+	'{}'::json, NULL::bytea, start_date, stop_date, wake_at, lease_owner, lease_expires, version,
+	state_machine_version_arn, state_machine_alias_arn, redrive_count, redrive_date, ''`
 
 func scanExecution(row pgx.Row) (*store.ExecutionRow, error) {
 	var (
@@ -31,13 +33,18 @@ func scanExecution(row pgx.Row) (*store.ExecutionRow, error) {
 		typ, status               string
 		stopDate, wakeAt, expires pgtype.Timestamptz
 		owner                     pgtype.Text
+		versionARN, aliasARN      pgtype.Text
+		redriveCount              int32
+		redriveDate               pgtype.Timestamptz
 	)
 	err := row.Scan(&e.ARN, &e.StateMachineARN, &e.Account, &e.Region, &e.Name, &typ, &status,
 		&e.Input, &e.Output, &e.Error, &e.Cause, &e.Spec, &e.State, &e.StartDate, &stopDate, &wakeAt,
-		&owner, &expires, &e.Version)
+		&owner, &expires, &e.Version, &versionARN, &aliasARN, &redriveCount, &redriveDate, &e.RedriveTokens)
 	if err != nil {
 		return nil, interpretError(err)
 	}
+	e.VersionARN, e.AliasARN = versionARN.String, aliasARN.String
+	e.RedriveCount, e.RedriveDate = int(redriveCount), nullTimeFromDB(redriveDate)
 	e.Type, e.Status = store.StateMachineType(typ), store.ExecutionStatus(status)
 	e.StartDate = e.StartDate.UTC()
 	e.StopDate = nullTimeFromDB(stopDate)
@@ -73,12 +80,13 @@ func (s *Store) ExecutionCreate(ctx context.Context, params *store.ExecutionCrea
 
 	return scanExecution(s.pool.QueryRow(ctx, `
 		INSERT INTO sfn_execution (arn, state_machine_arn, account, region, name, type, status, input, spec,
-			start_date, wake_at, lease_owner, lease_expires, version)
-		VALUES ($1, $2, $3, $4, $5, $6, 'RUNNING', $7, $8, $9, $10, $11, $12, 1)
+			start_date, wake_at, lease_owner, lease_expires, version, state_machine_version_arn, state_machine_alias_arn)
+		VALUES ($1, $2, $3, $4, $5, $6, 'RUNNING', $7, $8, $9, $10, $11, $12, 1, $13, $14)
 		RETURNING `+executionColumns,
 		params.ARN, params.StateMachineARN, params.Account, params.Region, params.Name, string(params.Type),
 		params.Input, params.Spec, timeToDB(params.StartDate), nullTimeToDB(params.WakeAt),
-		nullText(params.LeaseOwner), nullTimeToDB(params.LeaseExpires)))
+		nullText(params.LeaseOwner), nullTimeToDB(params.LeaseExpires),
+		nullText(params.VersionARN), nullText(params.AliasARN)))
 }
 
 // ExecutionGet implements store.Store.
@@ -105,9 +113,21 @@ func (s *Store) ExecutionList(ctx context.Context, params *store.ExecutionListPa
 	limit := store.ListLimit(params.Limit)
 	where := []string{"state_machine_arn = $1"}
 	args := []any{params.StateMachineARN}
+	switch {
+	case params.VersionARN != "":
+		where, args = []string{"state_machine_version_arn = $1"}, []any{params.VersionARN}
+	case params.AliasARN != "":
+		where, args = []string{"state_machine_alias_arn = $1"}, []any{params.AliasARN}
+	}
 	if params.Status != "" {
 		args = append(args, string(params.Status))
 		where = append(where, "status = $"+strconv.Itoa(len(args)))
+	}
+	switch params.Redrive {
+	case store.ExecutionRedriven:
+		where = append(where, "redrive_count > 0")
+	case store.ExecutionNotRedriven:
+		where = append(where, "redrive_count = 0")
 	}
 	if params.After != "" {
 		date, arn, err := store.ParseExecutionCursor(params.After)
@@ -308,14 +328,27 @@ func (s *Store) historyAppend(ctx context.Context, steps []*store.HistoryStep) (
 			batch.Queue(`
 				INSERT INTO sfn_execution (arn, state_machine_arn, account, region, name, type, input, spec,
 					start_date, status, output, error, cause, stop_date, state, wake_at, lease_owner,
-					lease_expires, version)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, 1)
+					lease_expires, version, state_machine_version_arn, state_machine_alias_arn)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, 1, $19, $20)
 				ON CONFLICT (arn) DO NOTHING
 				RETURNING pk`,
 				c.ARN, c.StateMachineARN, c.Account, c.Region, c.Name, string(c.Type), c.Input, c.Spec,
 				timeToDB(c.StartDate), string(step.Status), step.Output, step.Error, step.Cause,
 				nullTimeToDB(step.StopDate), step.State, nullTimeToDB(step.WakeAt), nullText(step.LeaseOwner),
-				nullTimeToDB(step.LeaseExpires))
+				nullTimeToDB(step.LeaseExpires), nullText(c.VersionARN), nullText(c.AliasARN))
+			continue
+		}
+		if r := step.Redrive; r != nil {
+			batch.Queue(`
+				UPDATE sfn_execution
+				SET status = $1, output = $2, error = $3, cause = $4, stop_date = $5, state = $6, wake_at = $7,
+					lease_owner = $8, lease_expires = $9, version = version + 1,
+					redrive_count = redrive_count + 1, redrive_date = $12, redrive_tokens = $13
+				WHERE arn = $10 AND version = $11
+				RETURNING pk`,
+				string(step.Status), step.Output, step.Error, step.Cause, nullTimeToDB(step.StopDate), step.State,
+				nullTimeToDB(step.WakeAt), nullText(step.LeaseOwner), nullTimeToDB(step.LeaseExpires),
+				step.ExecutionARN, step.ExpectedVersion, timeToDB(r.Date), r.Tokens)
 			continue
 		}
 		batch.Queue(`
@@ -333,6 +366,7 @@ func (s *Store) historyAppend(ctx context.Context, steps []*store.HistoryStep) (
 		pks, firsts, lasts []int64
 		idxs, bodies       [][]byte
 		missed             []string
+		mapRuns            []*store.MapRunRow
 	)
 	for i, step := range params.Steps {
 		var pk int64
@@ -350,6 +384,7 @@ func (s *Store) historyAppend(ctx context.Context, steps []*store.HistoryStep) (
 			_ = br.Close()
 			return nil, interpretError(err)
 		}
+		mapRuns = append(mapRuns, step.MapRuns...)
 		if len(step.Events) > 0 {
 			c, err := histchunk.Encode(step.Events)
 			if err != nil {
@@ -397,6 +432,9 @@ func (s *Store) historyAppend(ctx context.Context, steps []*store.HistoryStep) (
 	}
 	if err := applyActivityTasks(ctx, tx, params.Steps, results); err != nil {
 		return nil, fmt.Errorf("activity tasks: %w", err)
+	}
+	if err := putMapRuns(ctx, tx, mapRuns); err != nil {
+		return nil, err
 	}
 	if err := tx.Commit(ctx); err != nil {
 		return nil, interpretError(err)

@@ -14,11 +14,13 @@ import (
 )
 
 const executionColumns = `arn, state_machine_arn, account, region, name, type, status, input, output, error, cause,
-	spec, state, start_date, stop_date, wake_at, lease_owner, lease_expires, version`
+	spec, state, start_date, stop_date, wake_at, lease_owner, lease_expires, version,
+	state_machine_version_arn, state_machine_alias_arn, redrive_count, redrive_date, redrive_tokens`
 
 // executionListColumns leave out the large columns listing never needs.
 const executionListColumns = `arn, state_machine_arn, account, region, name, type, status, '', '', '', '',
-	'{}', NULL, start_date, stop_date, wake_at, lease_owner, lease_expires, version`
+	'{}', NULL, start_date, stop_date, wake_at, lease_owner, lease_expires, version,
+	state_machine_version_arn, state_machine_alias_arn, redrive_count, redrive_date, ''`
 
 func scanExecution(row rowScanner) (*store.ExecutionRow, error) {
 	var (
@@ -27,13 +29,17 @@ func scanExecution(row rowScanner) (*store.ExecutionRow, error) {
 		startDate                 int64
 		stopDate, wakeAt, expires sql.NullInt64
 		owner                     sql.NullString
+		versionARN, aliasARN      sql.NullString
+		redriveDate               sql.NullInt64
 	)
 	err := row.Scan(&e.ARN, &e.StateMachineARN, &e.Account, &e.Region, &e.Name, &e.Type, &e.Status,
 		&e.Input, &e.Output, &e.Error, &e.Cause, &spec, &e.State, &startDate, &stopDate, &wakeAt,
-		&owner, &expires, &e.Version)
+		&owner, &expires, &e.Version, &versionARN, &aliasARN, &e.RedriveCount, &redriveDate, &e.RedriveTokens)
 	if err != nil {
 		return nil, interpretError(err)
 	}
+	e.VersionARN, e.AliasARN = versionARN.String, aliasARN.String
+	e.RedriveDate = nullTimeFromDB(redriveDate)
 	e.Spec = []byte(spec)
 	e.StartDate = timeFromDB(startDate)
 	e.StopDate = nullTimeFromDB(stopDate)
@@ -77,12 +83,13 @@ func (s *Store) ExecutionCreate(ctx context.Context, params *store.ExecutionCrea
 
 	return scanExecution(s.write.QueryRowContext(ctx, `
 		INSERT INTO sfn_execution (arn, state_machine_arn, account, region, name, type, status, input, spec,
-			start_date, wake_at, lease_owner, lease_expires, version)
-		VALUES (?, ?, ?, ?, ?, ?, 'RUNNING', ?, ?, ?, ?, ?, ?, 1)
+			start_date, wake_at, lease_owner, lease_expires, version, state_machine_version_arn, state_machine_alias_arn)
+		VALUES (?, ?, ?, ?, ?, ?, 'RUNNING', ?, ?, ?, ?, ?, ?, 1, ?, ?)
 		RETURNING `+executionColumns,
 		params.ARN, params.StateMachineARN, params.Account, params.Region, params.Name, string(params.Type),
 		params.Input, string(params.Spec), timeToDB(params.StartDate), nullTimeToDB(params.WakeAt),
-		nullString(params.LeaseOwner), nullTimeToDB(params.LeaseExpires)))
+		nullString(params.LeaseOwner), nullTimeToDB(params.LeaseExpires),
+		nullString(params.VersionARN), nullString(params.AliasARN)))
 }
 
 // ExecutionGet implements store.Store.
@@ -109,9 +116,21 @@ func (s *Store) ExecutionList(ctx context.Context, params *store.ExecutionListPa
 	limit := store.ListLimit(params.Limit)
 	where := []string{"state_machine_arn = ?"}
 	args := []any{params.StateMachineARN}
+	switch {
+	case params.VersionARN != "":
+		where, args = []string{"state_machine_version_arn = ?"}, []any{params.VersionARN}
+	case params.AliasARN != "":
+		where, args = []string{"state_machine_alias_arn = ?"}, []any{params.AliasARN}
+	}
 	if params.Status != "" {
 		where = append(where, "status = ?")
 		args = append(args, string(params.Status))
+	}
+	switch params.Redrive {
+	case store.ExecutionRedriven:
+		where = append(where, "redrive_count > 0")
+	case store.ExecutionNotRedriven:
+		where = append(where, "redrive_count = 0")
 	}
 	if params.After != "" {
 		date, arn, err := store.ParseExecutionCursor(params.After)
@@ -296,8 +315,8 @@ func (s *Store) HistoryAppend(ctx context.Context, params *store.HistoryAppendPa
 				if insert, err = tx.PrepareContext(ctx, `
 					INSERT INTO sfn_execution (arn, state_machine_arn, account, region, name, type, input, spec,
 						start_date, status, output, error, cause, stop_date, state, wake_at, lease_owner,
-						lease_expires, version)
-					VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
+						lease_expires, version, state_machine_version_arn, state_machine_alias_arn)
+					VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)
 					ON CONFLICT (arn) DO NOTHING
 					RETURNING pk`); err != nil {
 					return nil, interpretError(err)
@@ -306,7 +325,8 @@ func (s *Store) HistoryAppend(ctx context.Context, params *store.HistoryAppendPa
 			err := insert.QueryRowContext(ctx, c.ARN, c.StateMachineARN, c.Account, c.Region, c.Name, string(c.Type),
 				c.Input, string(c.Spec), timeToDB(c.StartDate), string(step.Status), step.Output, step.Error,
 				step.Cause, nullTimeToDB(step.StopDate), nullBlob(step.State), nullTimeToDB(step.WakeAt),
-				nullString(step.LeaseOwner), nullTimeToDB(step.LeaseExpires)).Scan(&pk)
+				nullString(step.LeaseOwner), nullTimeToDB(step.LeaseExpires),
+				nullString(c.VersionARN), nullString(c.AliasARN)).Scan(&pk)
 			if errors.Is(err, sql.ErrNoRows) {
 				results[i] = store.ErrAlreadyExists
 				continue
@@ -318,6 +338,9 @@ func (s *Store) HistoryAppend(ctx context.Context, params *store.HistoryAppendPa
 				return nil, err
 			}
 			if err := applyActivityTasks(ctx, tx, step); err != nil {
+				return nil, err
+			}
+			if err := putMapRuns(ctx, tx, step.MapRuns); err != nil {
 				return nil, err
 			}
 			continue
@@ -347,6 +370,16 @@ func (s *Store) HistoryAppend(ctx context.Context, params *store.HistoryAppendPa
 			return nil, err
 		}
 		if err := applyActivityTasks(ctx, tx, step); err != nil {
+			return nil, err
+		}
+		if r := step.Redrive; r != nil {
+			if _, err := tx.ExecContext(ctx, `
+				UPDATE sfn_execution SET redrive_count = redrive_count + 1, redrive_date = ?, redrive_tokens = ?
+				WHERE pk = ?`, timeToDB(r.Date), r.Tokens, pk); err != nil {
+				return nil, interpretError(err)
+			}
+		}
+		if err := putMapRuns(ctx, tx, step.MapRuns); err != nil {
 			return nil, err
 		}
 	}

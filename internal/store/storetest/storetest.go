@@ -70,6 +70,11 @@ func Exercise(t *testing.T, newStore func(t *testing.T) store.Store) {
 		exerciseLayer(t, setup)
 	})
 
+	t.Run("VersionsAliasesMapRuns", func(t *testing.T) {
+		t.Parallel()
+		exerciseVersionsAndAliases(t, setup)
+	})
+
 	t.Run("Close", func(t *testing.T) {
 		t.Parallel()
 

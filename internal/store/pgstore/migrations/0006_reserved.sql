@@ -1,3 +1,0 @@
--- Placeholder for migration 0006, which another branch adds. Delete this file when
--- merging that branch (this branch's own migration is 0007_activities.sql).
-SELECT 1;
