@@ -261,6 +261,7 @@ func (s *Service) unreserve(fnArn string) {
 func (s *Service) invokeSync(ctx context.Context, sc Scope, reserved *int, cfg *FunctionConfiguration, codeDir, key string, in *InvokeInput) (*InvokeOutput, error) {
 	fnArn := FunctionARN(sc, cfg.FunctionName)
 	if err := s.reserve(fnArn, reserved); err != nil {
+		s.opts.Metrics.throttled(fnArn)
 		return nil, err
 	}
 	defer s.unreserve(fnArn)
@@ -301,6 +302,7 @@ func (s *Service) invokeSync(ctx context.Context, sc Scope, reserved *int, cfg *
 		s.discard(env)
 		return nil, fmt.Errorf("invoke %s: %w", cfg.FunctionArn, ierr)
 	}
+	s.opts.Metrics.invoked(fnArn, dur, res.FunctionError != "")
 	maxMem, _ := env.sb.MaxMemoryBytes()
 	if in.LogType == "Tail" {
 		env.sink.settle(time.Millisecond, 20*time.Millisecond) // the tail should hold the last lines

@@ -45,6 +45,8 @@ type Options struct {
 	Runtimes func(runtime string) error
 	Logger   *slog.Logger
 	Now      func() time.Time
+	// Metrics records per-function invocation metrics; nil records none.
+	Metrics *Metrics
 }
 
 // Service is the Lambda service.

@@ -24,6 +24,7 @@ import (
 	"github.com/gureum-dev/gureum/internal/awsapi/lambdaapi"
 	"github.com/gureum-dev/gureum/internal/awsapi/sfnapi"
 	"github.com/gureum-dev/gureum/internal/config"
+	"github.com/gureum-dev/gureum/internal/console"
 	"github.com/gureum-dev/gureum/internal/lambda"
 	"github.com/gureum-dev/gureum/internal/lambda/bootstrap"
 	"github.com/gureum-dev/gureum/internal/sfn"
@@ -67,7 +68,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*Server, err
 		Metrics: awsapi.NewMetrics(reg),
 	})
 	lsvc, err := lambda.New(st, lambda.Options{DataDir: cfg.DataDir, Logger: log.With("service", "lambda"),
-		Runtimes: func(rt string) error { _, err := bootstrap.For(rt); return err }})
+		Runtimes: func(rt string) error { _, err := bootstrap.For(rt); return err }, Metrics: lambda.NewMetrics(reg)})
 	if err != nil {
 		_ = st.Close()
 		return nil, err
@@ -91,6 +92,10 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*Server, err
 	sfnapi.Register(mux, s.sfn)
 	mux.Handle("GET /_gureum/health", http.HandlerFunc(s.health))
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	mux.Handle("GET /_gureum/runtimes", http.HandlerFunc(runtimes))
+	ui := console.Handler()
+	mux.Handle("GET /console", ui)
+	mux.Handle("GET "+console.Prefix, ui)
 
 	s.http = &http.Server{
 		Handler:           mux,
