@@ -53,7 +53,7 @@ data=$(mktemp -d)
 start_gureum "$bin" "$data/open" || exit 1
 # A second server that requires SigV4, for the sign-in flow.
 export GUREUM_ACCESS_KEYS="AKIDCONSOLETEST:console-secret-1"
-"$bin" server --addr 127.0.0.1:0 --auth --data "$data/auth" --log-level warn >"$data/auth.log" 2>&1 &
+"$bin" server --addr 127.0.0.1:0 --auth --data "$data/auth" --log-level info >"$data/auth.log" 2>&1 &
 auth_pid=$!
 auth_url=
 for _ in $(seq 1 100); do

@@ -11,20 +11,27 @@ import { lintGutter, linter, type Diagnostic as CMDiagnostic } from "@codemirror
 import { classHighlighter } from "@lezer/highlight";
 import { json } from "@codemirror/lang-json";
 import { javascript } from "@codemirror/lang-javascript";
-import { python } from "@codemirror/lang-python";
-import { java } from "@codemirror/lang-java";
 
 export type { CMDiagnostic };
 
+const extOf = (file: string) => file.slice(file.lastIndexOf(".") + 1).toLowerCase();
+
+/** languageFor is the highlighting bundled with the editor (JavaScript, JSON). */
 export function languageFor(file: string): Extension {
-  const ext = file.slice(file.lastIndexOf(".") + 1).toLowerCase();
-  switch (ext) {
+  switch (extOf(file)) {
     case "js": case "cjs": case "mjs": return javascript();
     case "ts": return javascript({ typescript: true });
     case "json": case "asl": return json();
-    case "py": return python();
-    case "java": case "cs": return java(); // C# reads close enough to Java for highlighting
     default: return [];
+  }
+}
+
+/** lateLanguage loads the packs only function code needs (Python, Java; C# reads close enough to Java). */
+async function lateLanguage(file: string): Promise<Extension | null> {
+  switch (extOf(file)) {
+    case "py": return (await import("@codemirror/lang-python")).python();
+    case "java": case "cs": return (await import("@codemirror/lang-java")).java();
+    default: return null;
   }
 }
 
@@ -37,6 +44,7 @@ export interface EditorOptions {
   keys?: { key: string; run: () => boolean }[];
   minHeight?: string;
   placeholder?: string;
+  wrap?: boolean; // soft-wrap long lines
   label: string; // accessible name
 }
 
@@ -53,6 +61,7 @@ export interface Editor {
 
 export function createEditor(opts: EditorOptions): Editor {
   const lang = new Compartment();
+  const files = new WeakMap<EditorState, string>();
   const extensions = (file: string): Extension[] => [
     lineNumbers(),
     highlightActiveLineGutter(),
@@ -72,6 +81,7 @@ export function createEditor(opts: EditorOptions): Editor {
     EditorView.editable.of(!opts.readOnly),
     EditorState.readOnly.of(!!opts.readOnly),
     opts.placeholder ? cmPlaceholder(opts.placeholder) : [],
+    opts.wrap ? EditorView.lineWrapping : [],
     opts.lint ? [linter(opts.lint, { delay: 400 }), lintGutter()] : [],
     EditorView.updateListener.of((u) => {
       if (u.docChanged) opts.onChange?.(u.state.doc.toString());
@@ -80,6 +90,12 @@ export function createEditor(opts: EditorOptions): Editor {
   ];
   const file = opts.file ?? "x.json";
   const view = new EditorView({ state: EditorState.create({ doc: opts.doc, extensions: extensions(file) }) });
+  const late = (f: string) => {
+    lateLanguage(f).then((ext) => {
+      if (ext) view.dispatch({ effects: lang.reconfigure(ext) });
+    }).catch(() => {});
+  };
+  late(file);
   view.dom.classList.add("editor");
   return {
     view,
@@ -90,9 +106,17 @@ export function createEditor(opts: EditorOptions): Editor {
     },
     setFile(f: string) {
       view.dispatch({ effects: lang.reconfigure(languageFor(f)) });
+      late(f);
     },
-    state: (doc: string, f: string) => EditorState.create({ doc, extensions: extensions(f) }),
-    setState: (st: EditorState) => view.setState(st),
+    state: (doc: string, f: string) => {
+      const st = EditorState.create({ doc, extensions: extensions(f) });
+      files.set(st, f);
+      return st;
+    },
+    setState: (st: EditorState) => {
+      view.setState(st);
+      late(files.get(st) ?? "");
+    },
     focus: () => view.focus(),
   };
 }

@@ -6,10 +6,15 @@ import { route, start, navigate, href, type Page, type PageContext } from "./lib
 import { ApiError, authListeners, clearCredentials, credentials, health, saveCredentials, type Health } from "./lib/api";
 import { dialog, errorBox, field, loading, toast } from "./ui/ui";
 import { functionsPage, createFunctionPage } from "./pages/functions";
-import { functionPage } from "./pages/function";
-import { machinesPage, editMachinePage } from "./pages/machines";
-import { machinePage } from "./pages/machine";
-import { executionPage } from "./pages/execution";
+import { machinesPage } from "./pages/machines";
+
+// Pages with editors and graphs load on first use: the lists open without
+// CodeMirror, dagre and the language packs.
+const lazy = <M>(load: () => Promise<M>, name: keyof M): Page => async (ctx) => ((await load())[name] as Page)(ctx);
+const functionPage = lazy(() => import("./pages/function"), "functionPage");
+const editMachinePage = lazy(() => import("./pages/machine-edit"), "editMachinePage");
+const machinePage = lazy(() => import("./pages/machine"), "machinePage");
+const executionPage = lazy(() => import("./pages/execution"), "executionPage");
 
 let server: Health | null = null;
 const main = h("main", { id: "main", tabindex: "-1" });
@@ -24,11 +29,11 @@ function shell() {
   replace(app,
     h("a", { class: "skip", href: "#main" }, "Skip to content"),
     h("div", { class: "layout" },
-      h("aside", { class: "sidebar" },
+      h("aside", { class: "sidebar" }, h("div", { class: "sidebar-inner" },
         h("a", { class: "brand", href: href("/functions"), "aria-label": "gureum console home" },
           h("span", { class: "brand-mark" }, icon("cloud", 22)), h("span", { class: "brand-name" }, "gureum"), h("span", { class: "brand-ko", lang: "ko" }, "구름")),
         h("nav", { class: "nav", "aria-label": "Main" }, navLinks.functions, navLinks.states),
-        h("div", { class: "sidebar-foot" }, status)),
+        h("div", { class: "sidebar-foot" }, status))),
       main),
     h("div", { id: "toasts", "aria-live": "polite" }));
 }
@@ -62,14 +67,23 @@ async function renderPage(page: Page, ctx: PageContext, nav: string) {
 }
 let current: symbol | null = null;
 
+let credsOpen: { reason: HTMLElement } | null = null;
+
 function credentialsDialog(reason?: string) {
+  if (credsOpen) {
+    // one dialog at a time: show the latest reason in the open one
+    if (reason) replace(credsOpen.reason, icon("alert"), reason);
+    credsOpen.reason.hidden = !reason;
+    return;
+  }
   const c = credentials();
   const idIn = h("input", { class: "input", value: c.accessKeyId, autocomplete: "username", spellcheck: "false", name: "accessKeyId" });
   const secretIn = h("input", { class: "input", type: "password", value: c.saved ? c.secretAccessKey : "", autocomplete: "current-password", name: "secretAccessKey", placeholder: c.saved ? "" : "secret access key" });
   const regionIn = h("input", { class: "input", value: c.region, spellcheck: "false", name: "region" });
   const remember = h("input", { type: "checkbox", checked: !!localStorage.getItem("gureum.credentials") });
+  const reasonBox = h("div", { class: "error-box", role: "alert", id: "credentials-reason", hidden: !reason }, icon("alert"), reason ?? "");
   const form = h("form", { class: "form", id: "credentials-form", onsubmit: (e: Event) => { e.preventDefault(); save(); } },
-    reason ? h("div", { class: "error-box", role: "alert" }, icon("alert"), reason) : null,
+    reasonBox,
     h("p", { class: "muted" }, server?.auth === "sigv4"
       ? "This server verifies SigV4 signatures. Enter an access key it knows (GUREUM_ACCESS_KEYS); requests are signed in this browser and the secret never leaves it."
       : "This server is bound to a loopback address and accepts any credentials. The region and a 12-digit access key (the account) still apply."),
@@ -77,6 +91,7 @@ function credentialsDialog(reason?: string) {
     h("label", { class: "check" }, remember, "Remember on this computer (otherwise until the tab closes)"),
     h("button", { type: "submit", hidden: true }));
   let close = () => {};
+  credsOpen = { reason: reasonBox };
   const save = () => {
     if (!idIn.value.trim() || !(secretIn.value || c.secretAccessKey)) {
       toast("Enter an access key ID and its secret", "error");
@@ -89,17 +104,11 @@ function credentialsDialog(reason?: string) {
   };
   close = dialog("Credentials", form, (close) => [
     h("button", { class: "btn", onclick: () => { clearCredentials(); close(); renderStatus(); navigate(location.pathname + location.search, true); } }, "Forget"),
-    h("button", { class: "btn btn-primary", onclick: save }, "Sign in"),
-  ]);
+    h("button", { class: "btn btn-primary", id: "sign-in", onclick: save }, "Sign in"),
+  ], { onClose: () => (credsOpen = null) });
 }
 
-let authDialogOpen = false;
-authListeners.push((e: ApiError) => {
-  if (authDialogOpen) return;
-  authDialogOpen = true;
-  credentialsDialog(`${e.code}${e.message ? ": " + e.message : ""}`);
-  setTimeout(() => (authDialogOpen = false), 1000);
-});
+authListeners.push((e: ApiError) => credentialsDialog(`${e.code}${e.message ? ": " + e.message : ""}`));
 
 // Keyboard: g f / g s to move between sections, / to search, ? for help.
 let pendingG = 0;

@@ -271,6 +271,38 @@ test("dark mode follows the OS setting", async () => {
   await page.context().close();
 });
 
+test("sign-in: a server that requires SigV4 gets signed requests (WebCrypto and the pure fallback)", async (t) => {
+  const url = process.env.GUREUM_AUTH_URL;
+  if (!url) return t.skip("GUREUM_AUTH_URL not set");
+  const [keyId, secret] = (process.env.GUREUM_ACCESS_KEYS ?? "").split(",")[0].split(":");
+  const unsigned = await fetch(url + "/2015-03-31/functions/");
+  assert.equal(unsigned.status, 403, "the server refuses unsigned requests");
+  for (const webCrypto of [true, false]) {
+    const page = await newPage();
+    // Over plain http on a non-loopback address browsers hide crypto.subtle:
+    // the console then signs with its own SHA-256.
+    if (!webCrypto) await page.context().addInitScript(() => Object.defineProperty(window.crypto, "subtle", { value: undefined, configurable: true }));
+    await page.goto(url + "/console/functions");
+    const dlg = page.locator("dialog[open]");
+    await dlg.waitFor();
+    assert.match(await dlg.innerText(), /verifies SigV4/);
+    await dlg.locator('input[name="accessKeyId"]').fill(keyId);
+    await dlg.locator('input[name="secretAccessKey"]').fill("not-the-secret");
+    await dlg.locator("#sign-in").click();
+    await page.locator("#credentials-reason", { hasText: "InvalidSignatureException" }).waitFor();
+    if (webCrypto) await shot(page, "18-sign-in");
+    await dlg.locator('input[name="secretAccessKey"]').fill(secret);
+    await dlg.locator("#sign-in").click();
+    await page.getByText("No functions yet").waitFor();
+    assert.equal(await page.locator("dialog[open]").count(), 0);
+    // A signed POST with a body: the definition editor's validation.
+    await page.goto(url + "/console/states/new");
+    await page.locator("#diagnostics li.ok").waitFor();
+    assert.match(await page.locator(".creds-btn").innerText(), new RegExp(keyId));
+    await page.context().close();
+  }
+});
+
 test("no page errors", () => {
   assert.deepEqual(errors, []);
 });

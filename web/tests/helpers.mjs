@@ -109,6 +109,7 @@ export async function editorText(page, scope) {
 
 export async function shot(page, name) {
   mkdirSync(outDir(), { recursive: true });
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.waitForTimeout(150); // let transitions settle
   await page.screenshot({ path: join(outDir(), `${name}.png`), fullPage: true });
 }

@@ -26,9 +26,10 @@ function size(n: GNode) {
     n.height = 28;
     return;
   }
-  const w = Math.max(textWidth(n.label), n.detail ? textWidth(n.detail, SMALL) : 0, textWidth(n.type ?? "", SMALL));
-  n.width = Math.min(Math.max(Math.ceil(w) + 40, 140), 300);
-  n.height = n.detail ? 56 : 46;
+  const sub = [n.type, n.detail].filter(Boolean).join(" · ");
+  const w = Math.max(textWidth(n.label), textWidth(sub, SMALL));
+  n.width = Math.min(Math.max(Math.ceil(w) + 44, 150), 300);
+  n.height = 50;
   if (n.groups?.length) {
     for (const g of n.groups) layout(g);
     const inner = n.groups.reduce((sum, g) => sum + g.width, 0) + BRANCH_GAP * (n.groups.length - 1);

@@ -78,6 +78,7 @@ function drawNode(n: GNode, ox: number, oy: number, opts: RenderOptions, layer: 
     });
   }
   g.append(s("title", {}, label));
+  if (opts.selected === n.id) g.append(s("rect", { class: "ring", x: x - 4, y: y - 4, width: n.width + 8, height: n.height + 8, rx: 11 }));
   g.append(s("rect", { class: "box", x, y, width: n.width, height: n.height, rx: 8 }));
   if (n.groups) {
     g.append(

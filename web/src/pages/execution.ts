@@ -144,7 +144,7 @@ export async function executionPage(ctx: PageContext): Promise<Node> {
       rows.push(row, detailRow);
     }
     replace(historyBox, h("table", { class: "table history", id: "history-table" },
-      h("thead", null, h("tr", null, ...["ID", "Type", "Step", "Resource / error", "Elapsed", "Timestamp"].map((c) => h("th", { scope: "col" }, c)))),
+      h("thead", null, h("tr", null, ...["ID", "Type", "Step", "Resource / error", "Elapsed", "Timestamp"].map((c, i) => h("th", { scope: "col", class: i === 0 || i === 4 ? "num" : undefined }, c)))),
       h("tbody", null, ...rows)));
   };
 

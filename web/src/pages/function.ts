@@ -29,6 +29,13 @@ export async function functionPage(ctx: PageContext): Promise<Node> {
   const tabSlot = h("div");
   let leaveTab: (() => void)[] = [];
   ctx.onLeave(() => leaveTab.forEach((f) => f()));
+  // /metrics holds running totals: sample it while any tab of the function is
+  // open, so that the Monitor tab has rates to draw.
+  const listeners = new Set<(list: Sample[]) => void>();
+  const takeSample = () => sample(fn.Configuration.FunctionArn).then((list) => listeners.forEach((l) => l(list)));
+  takeSample().catch(() => {});
+  const sampler = setInterval(() => takeSample().catch(() => {}), 5000);
+  ctx.onLeave(() => clearInterval(sampler));
 
   const refresh = async () => {
     fn = await lambda.getFunction(name);
@@ -65,7 +72,7 @@ export async function functionPage(ctx: PageContext): Promise<Node> {
     const onLeave = (f: () => void) => leaveTab.push(f);
     replace(body, loading());
     const draw = tab === "code" ? codeTab : tab === "test" ? testTab : tab === "config" ? configTab : monitorTab;
-    Promise.resolve(draw(fn, { refresh, onLeave, ctx }))
+    Promise.resolve(draw(fn, { refresh, onLeave, ctx, takeSample, onSample: (l) => { listeners.add(l); onLeave(() => listeners.delete(l)); } }))
       .then((node) => replace(body, node))
       .catch((e) => replace(body, errorBox(e)));
   };
@@ -78,6 +85,8 @@ interface TabCtx {
   refresh: () => Promise<Fn>;
   onLeave: (f: () => void) => void;
   ctx: PageContext;
+  takeSample: () => Promise<void>;
+  onSample: (l: (list: Sample[]) => void) => void;
 }
 
 // ------------------------------------------------------------------ Code
@@ -249,13 +258,13 @@ export function parseReport(log: string) {
 
 const tailsKey = (fn: string) => `gureum.tails.${fn}`;
 
-function testTab(fn: Fn): Node {
+function testTab(fn: Fn, t: TabCtx): Node {
   const fname = fn.Configuration.FunctionName;
   let saved = loadEvents(fname);
   const picker = h("select", { class: "input", "aria-label": "Saved test events", id: "saved-events" });
   const eventName = h("input", { class: "input", id: "event-name", value: saved[0]?.name ?? "my-event", "aria-label": "Event name", spellcheck: "false", maxlength: 25 });
   const editor = createEditor({
-    doc: saved[0]?.body ?? '{\n  "key1": "value1"\n}\n', file: "event.json", label: "Test event JSON", minHeight: "220px",
+    doc: saved[0]?.body ?? '{\n  "key1": "value1"\n}\n', file: "event.json", label: "Test event JSON", minHeight: "220px", wrap: true,
     keys: [{ key: "Mod-Enter", run: () => (run(), true) }, { key: "Mod-s", run: () => (save(), true) }],
   });
   const drawPicker = () => {
@@ -289,7 +298,7 @@ function testTab(fn: Fn): Node {
     drawPicker();
   };
   const result = h("div", { class: "result", id: "test-result", "aria-live": "polite" });
-  const qualifier = h("input", { class: "input input-sm", placeholder: "$LATEST", "aria-label": "Qualifier (version or alias)", spellcheck: "false" });
+  const qualifier = h("input", { class: "input input-sm", id: "qualifier", placeholder: "$LATEST", "aria-label": "Qualifier (version or alias)", spellcheck: "false" });
   const runBtn = btn("Test", { kind: "primary", icon: "play", id: "run-test", kbd: "Control+Enter", onclick: () => run() });
   const run = async () => {
     const body = editor.text();
@@ -303,8 +312,10 @@ function testTab(fn: Fn): Node {
     const started = performance.now();
     await busy(runBtn, async () => {
       try {
+        await t.takeSample().catch(() => {});
         const out = await lambda.invoke(fname, body, qualifier.value.trim() || undefined);
         replace(result, invokeResult(out, performance.now() - started));
+        t.takeSample().catch(() => {});
         const tails = JSON.parse(sessionStorage.getItem(tailsKey(fname)) ?? "[]") as { t: number; log: string }[];
         sessionStorage.setItem(tailsKey(fname), JSON.stringify([{ t: Date.now(), log: out.log }, ...tails].slice(0, 20)));
       } catch (e) {
@@ -315,12 +326,13 @@ function testTab(fn: Fn): Node {
   drawPicker();
   return h("div", { class: "split" },
     card("Test event",
-      h("div", { class: "toolbar" }, picker, eventName,
+      h("div", { class: "toolbar event-bar" }, picker, eventName,
         btn("Save", { icon: "save", onclick: save, id: "save-event" }),
-        btn("Delete", { kind: "ghost", onclick: remove }),
-        btn("Format", { kind: "ghost", onclick: () => { try { editor.setText(JSON.stringify(JSON.parse(editor.text()), null, 2) + "\n"); } catch (e) { toast((e as Error).message, "error"); } } })),
+        h("button", { class: "icon-btn", title: "Delete the saved event", "aria-label": "Delete the saved event", onclick: remove }, icon("trash", 15))),
       h("div", { class: "editor-frame" }, editor.dom),
-      h("div", { class: "toolbar" }, h("label", { class: "muted small" }, "Qualifier"), qualifier, h("div", { class: "spacer" }), runBtn),
+      h("div", { class: "toolbar run-bar" }, h("label", { class: "muted small", for: "qualifier" }, "Qualifier"), qualifier,
+        btn("Format", { kind: "ghost", onclick: () => { try { editor.setText(JSON.stringify(JSON.parse(editor.text()), null, 2) + "\n"); } catch (e) { toast((e as Error).message, "error"); } } }),
+        h("div", { class: "spacer" }), runBtn),
       h("p", { class: "hint" }, "Saved events stay in this browser (up to 10 per function). Ctrl+Enter runs, Ctrl+S saves.")),
     card("Execution result", result.childElementCount ? result : (result.append(h("p", { class: "muted" }, "Run the event to see the response, the REPORT and the log output.")), result)));
 }
@@ -604,11 +616,11 @@ function monitorTab(fn: Fn, t: TabCtx): Node {
     const w = windowMin * 60000;
     const last = list[list.length - 1];
     replace(cards,
-      metricCard("Invocations", chart(inv, { windowMs: w, kind: "bar", label: "Invocations per 5 seconds" }), "per 5 s"),
-      metricCard("Errors", chart(err, { windowMs: w, kind: "bar", label: "Errors per 5 seconds", color: "var(--bad)" }), "per 5 s"),
-      metricCard("Duration", chart(avg, { windowMs: w, kind: "line", unit: " ms", label: "Average duration in ms" }), "average, ms"),
-      metricCard("Duration p99", chart(p99, { windowMs: w, kind: "line", unit: " ms", label: "99th percentile duration in ms", color: "var(--warn)" }), "estimated from the histogram, ms"),
-      metricCard("Throttles", chart(thr, { windowMs: w, kind: "bar", label: "Throttles per 5 seconds", color: "var(--warn)" }), "per 5 s"));
+      metricCard("Invocations", chart([{ name: "Invocations", points: inv }], { windowMs: w, kind: "bar", label: "Invocations between samples" }), "between samples"),
+      metricCard("Errors", chart([{ name: "Errors", points: err, color: "var(--bad)" }], { windowMs: w, kind: "bar", label: "Errors between samples" }), "between samples"),
+      metricCard("Duration", chart([{ name: "average", points: avg }, { name: "p99", points: p99, color: "var(--warn)" }], { windowMs: w, kind: "line", unit: " ms", label: "Duration in ms: average and 99th percentile" }), "ms",
+        h("div", { class: "legend" }, h("span", { class: "legend-item key-accent" }, h("i"), "average"), h("span", { class: "legend-item key-warn" }, h("i"), "p99 (from the histogram)"))),
+      metricCard("Throttles", chart([{ name: "Throttles", points: thr, color: "var(--warn)" }], { windowMs: w, kind: "bar", label: "Throttles between samples" }), "between samples"));
     if (last) {
       const ratio = last.invocations ? ((last.errors / last.invocations) * 100).toFixed(1) : "0";
       replace(totals, dl([
@@ -620,17 +632,9 @@ function monitorTab(fn: Fn, t: TabCtx): Node {
       ]));
     }
   };
-  const tick = async () => {
-    try {
-      draw(await sample(c.FunctionArn));
-    } catch (e) {
-      replace(totals, errorBox(e));
-    }
-  };
   draw(loadSamples(c.FunctionArn));
-  tick();
-  const timer = setInterval(tick, 5000);
-  t.onLeave(() => clearInterval(timer));
+  t.onSample(draw);
+  t.takeSample().catch((e) => replace(totals, errorBox(e)));
   const loadLogs = async () => {
     replace(logsBox, loading());
     try {
@@ -653,11 +657,11 @@ function monitorTab(fn: Fn, t: TabCtx): Node {
     draw(loadSamples(c.FunctionArn));
   } }, label)));
   return h("div", null,
-    h("div", { class: "toolbar" }, h("p", { class: "muted" }, "From the server's /metrics (gureum_lambda_*), sampled every 5 s while this tab is open; samples are kept for this browser session."), h("div", { class: "spacer" }), range),
+    h("div", { class: "toolbar" }, h("p", { class: "muted" }, "From the server's /metrics (gureum_lambda_*), sampled every 5 s and around each test while this function is open; samples are kept for this browser session."), h("div", { class: "spacer" }), range),
     cards, card("Totals", totals),
-    card("Recent logs", h("div", { class: "toolbar" }, h("div", { class: "spacer" }), btn("Refresh", { icon: "refresh", kind: "ghost", onclick: loadLogs })), logsBox));
+    h("section", { class: "card" }, h("div", { class: "card-title-row" }, h("h2", { class: "card-title" }, "Recent logs"), btn("Refresh", { icon: "refresh", kind: "ghost", onclick: loadLogs })), logsBox));
 }
 
-function metricCard(title: string, svg: SVGSVGElement, unit: string) {
-  return h("section", { class: "card metric" }, h("h3", null, title, h("span", { class: "muted small" }, ` ${unit}`)), svg);
+function metricCard(title: string, svg: SVGSVGElement, unit: string, extra?: Node) {
+  return h("section", { class: "card metric" }, h("div", { class: "metric-head" }, h("h3", null, title, h("span", { class: "muted small" }, ` · ${unit}`)), extra ?? null), svg);
 }

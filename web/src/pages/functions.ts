@@ -40,7 +40,7 @@ export async function functionsPage(ctx: PageContext): Promise<Node> {
       : card(null,
           h("div", { class: "toolbar" }, h("div", { class: "search-wrap" }, icon("search", 14), search), count),
           h("div", { class: "table-wrap" }, h("table", { class: "table", id: "functions-table" },
-            h("thead", null, h("tr", null, ...["Name", "Runtime", "State", "Memory", "Timeout", "Code size", "Last modified"].map((c) => h("th", { scope: "col" }, c)))),
+            h("thead", null, h("tr", null, ...["Name", "Runtime", "State", "Memory", "Timeout", "Code size", "Last modified"].map((c, i) => h("th", { scope: "col", class: i >= 3 && i <= 5 ? "num" : undefined }, c)))),
             tbody))));
 }
 

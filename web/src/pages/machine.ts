@@ -7,7 +7,8 @@ import { ago, date, duration } from "../lib/format";
 import { createEditor } from "../editor";
 import { renderDefinition } from "../graph/render";
 import { badge, btn, busy, card, confirmDialog, copyButton, dialog, empty, errorBox, field, loading, pageHeader, pre, tabs, toast } from "../ui/ui";
-import { machineArn, prettyDefinition } from "./machines";
+import { machineArn } from "./machines";
+import { prettyDefinition } from "./machine-edit";
 
 const FILTERS = [
   ["", "All"], ["RUNNING", "Running"], ["SUCCEEDED", "Succeeded"], ["FAILED", "Failed"], ["TIMED_OUT", "Timed out"], ["ABORTED", "Aborted"], ["PENDING_REDRIVE", "Pending redrive"],
@@ -59,7 +60,7 @@ const inputKey = (arn: string) => `gureum.input.${arn}`;
 export function startDialog(m: StateMachine, input?: string) {
   const name = h("input", { class: "input", placeholder: "generated when empty", spellcheck: "false", name: "executionName", maxlength: 80 });
   const editor = createEditor({
-    doc: input ?? localStorage.getItem(inputKey(m.stateMachineArn)) ?? '{\n  "Comment": "Insert your JSON here"\n}\n', file: "input.json", label: "Execution input (JSON)", minHeight: "200px",
+    doc: input ?? localStorage.getItem(inputKey(m.stateMachineArn)) ?? '{\n  "Comment": "Insert your JSON here"\n}\n', file: "input.json", label: "Execution input (JSON)", minHeight: "200px", wrap: true,
     keys: [{ key: "Mod-Enter", run: () => (start(), true) }],
   });
   let closeFn = () => {};
@@ -114,7 +115,7 @@ function executionsTab(m: StateMachine, ctx: PageContext, onLeave: (f: () => voi
         h("td", { class: "num" }, end ? duration((end - e.startDate) * 1000) : "—"),
         h("td", { class: "num" }, e.redriveCount ? String(e.redriveCount) : ""));
     }));
-    replace(wrap, h("table", { class: "table", id: "executions-table" }, h("thead", null, h("tr", null, ...["Name", "Status", "Started", "Ended", "Duration", "Redrives"].map((c) => h("th", { scope: "col" }, c)))), tbody));
+    replace(wrap, h("table", { class: "table", id: "executions-table" }, h("thead", null, h("tr", null, ...["Name", "Status", "Started", "Ended", "Duration", "Redrives"].map((c, i) => h("th", { scope: "col", class: i >= 4 ? "num" : undefined }, c)))), tbody));
     more.hidden = !nextToken;
   };
   let seq = 0;

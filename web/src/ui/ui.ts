@@ -47,11 +47,12 @@ export async function busy<T>(btn: HTMLButtonElement | null, fn: () => Promise<T
 
 // ------------------------------------------------------------ dialogs
 
-export function dialog(title: string, body: Node, actions: (close: () => void) => Node[], opts: { wide?: boolean } = {}): () => void {
+export function dialog(title: string, body: Node, actions: (close: () => void) => Node[], opts: { wide?: boolean; onClose?: () => void } = {}): () => void {
   const prev = document.activeElement as HTMLElement | null;
   const close = () => {
     dlg.close();
     dlg.remove();
+    opts.onClose?.();
     prev?.focus();
   };
   const dlg = h("dialog", { class: `dialog${opts.wide ? " wide" : ""}`, "aria-label": title },
