@@ -5,6 +5,7 @@
 # runs the browser tests (web/tests, playwright-core driving chromium)
 # against real gureum servers. Screenshots go to test-output/console/.
 # Usage: scripts/console-test.sh [BIN]   (BIN: a gureum binary; built when absent)
+# CONSOLE_TEST_PATTERN=regexp runs only the tests whose names match.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -62,7 +63,7 @@ for _ in $(seq 1 100); do
   sleep 0.05
 done
 GUREUM_URL=$GUREUM_URL GUREUM_AUTH_URL=$auth_url CONSOLE_OUT=$out REPO_ROOT=$root \
-  node --test --test-reporter=spec --test-concurrency=1 web/tests/ 2>&1 | tee "$out/test.log"
+  node --test --test-reporter=spec --test-concurrency=1 ${CONSOLE_TEST_PATTERN:+--test-name-pattern="$CONSOLE_TEST_PATTERN"} web/tests/ 2>&1 | tee "$out/test.log"
 rc=${PIPESTATUS[0]}
 stop_gureum || true
 kill "$auth_pid" 2>/dev/null; wait "$auth_pid" 2>/dev/null

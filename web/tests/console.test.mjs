@@ -32,6 +32,7 @@ export async function launch() {
 
 async function newPage(opts = {}) {
   const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: "ko-KR", colorScheme: "light", ...opts });
+  ctx.setDefaultTimeout(60000); // two shared cores: pages can be slow, never wrong
   const page = await ctx.newPage();
   page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
   page.on("console", (m) => { if (m.type() === "error" && !/Failed to load resource/.test(m.text())) errors.push(`console: ${m.text()}`); });
@@ -256,6 +257,58 @@ test("state machines: create the soccer machine, see its graph, run it", async (
   await page.context().close();
 });
 
+test("execution page: Parallel, Map, retries, a caught error, a running Wait, Stop", async () => {
+  await lambda("POST", "/2015-03-31/functions", {
+    FunctionName: "flaky", Runtime: "nodejs20.x", Handler: "index.handler", Role: "arn:aws:iam::000000000000:role/lambda",
+    Code: { ZipFile: zip({ "index.js": 'exports.handler = async () => { throw new Error("pitch is flooded"); };' }).toString("base64") },
+  });
+  const def = {
+    Comment: "Everything the graph draws",
+    StartAt: "Prepare",
+    States: {
+      Prepare: { Type: "Pass", Result: { items: [1, 2, 3] }, Next: "Fan out" },
+      "Fan out": { Type: "Parallel", ResultPath: null, Next: "Each", Branches: [
+        { StartAt: "Left", States: { Left: { Type: "Pass", End: true } } },
+        { StartAt: "Right", States: { Right: { Type: "Wait", Seconds: 1, End: true } } },
+      ] },
+      Each: { Type: "Map", ItemsPath: "$.items", ResultPath: "$.done", Next: "Risky",
+        ItemProcessor: { ProcessorConfig: { Mode: "INLINE" }, StartAt: "Work", States: { Work: { Type: "Pass", End: true } } } },
+      Risky: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke", Parameters: { FunctionName: "flaky", "Payload.$": "$" },
+        Retry: [{ ErrorEquals: ["States.ALL"], MaxAttempts: 1, IntervalSeconds: 1 }],
+        Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: "Recover" }], Next: "Done" },
+      Recover: { Type: "Pass", Next: "Hold" },
+      Hold: { Type: "Wait", Seconds: 600, Next: "Done" },
+      Done: { Type: "Succeed" },
+    },
+  };
+  const { stateMachineArn } = await sfn("CreateStateMachine", { name: "graph-tour", definition: JSON.stringify(def), roleArn: "arn:aws:iam::000000000000:role/sfn" });
+  const { executionArn } = await sfn("StartExecution", { stateMachineArn, name: "tour-1", input: "{}" });
+  const page = await newPage();
+  await page.goto(base() + "/console/states/graph-tour/executions/tour-1");
+  const eg = page.locator("#execution-graph svg.graph");
+  await eg.locator('g.st-running[data-state="Hold"]').waitFor({ timeout: 60000 });
+  for (const s of ["Prepare", "Fan out", "Left", "Right", "Each", "Work", "Recover"]) assert.equal(await eg.locator(`g.st-succeeded[data-state="${s}"]`).count(), 1, `${s} succeeded`);
+  assert.equal(await eg.locator('g.st-caught[data-state="Risky"]').count(), 1, "Risky's error was caught");
+  assert.equal(await eg.locator("g.group").count(), 2, "Parallel and Map are drawn as groups");
+  assert.equal(await eg.locator("rect.branch").count(), 3, "two branches and one item processor");
+  assert.equal(await eg.locator('g.edge-catch[data-from="Risky"][data-to="Recover"].walked').count(), 1);
+  await eg.locator('g[data-state="Risky"]').click();
+  await page.locator("#selected-state", { hasText: "Risky" }).waitFor();
+  const panel = await page.locator("#state-panel").innerText();
+  assert.match(panel, /Retries \(1\)/i);
+  assert.match(panel, /pitch is flooded/);
+  await shot(page, "19-execution-running");
+
+  await page.locator("#stop-execution").click();
+  await page.locator("dialog[open]").getByRole("button", { name: "Stop execution" }).click();
+  await page.locator("#execution-status .badge-warn").waitFor();
+  await eg.locator('g.st-aborted[data-state="Hold"]').waitFor();
+  const d = await sfn("DescribeExecution", { executionArn });
+  assert.equal(d.status, "ABORTED");
+  await shot(page, "20-execution-stopped");
+  await page.context().close();
+});
+
 test("dark mode follows the OS setting", async () => {
   const page = await newPage({ colorScheme: "dark" });
   const arn = `arn:aws:states:us-east-1:000000000000:stateMachine:${MACHINE}`;
@@ -297,7 +350,8 @@ test("sign-in: a server that requires SigV4 gets signed requests (WebCrypto and 
     assert.equal(await page.locator("dialog[open]").count(), 0);
     // A signed POST with a body: the definition editor's validation.
     await page.goto(url + "/console/states/new");
-    await page.locator("#diagnostics li.ok").waitFor();
+    await page.locator("#diagnostics li").first().waitFor();
+    assert.equal(await page.locator("#diagnostics li.ok").count(), 1, await page.locator("#diagnostics").innerText());
     assert.match(await page.locator(".creds-btn").innerText(), new RegExp(keyId));
     await page.context().close();
   }

@@ -67,7 +67,7 @@ export async function executionPage(ctx: PageContext): Promise<Node> {
       ["States entered", String(states.visits.length)],
       ["Events", String(events.length)],
       ["Redrives", exec.redriveCount ? `${exec.redriveCount} (last ${date(exec.redriveDate)})` : undefined],
-    ]), exec.error || exec.cause ? h("div", { class: "error-box", role: "alert" }, icon("alert"), h("div", null, h("strong", null, exec.error ?? "Error"), h("div", null, exec.cause ?? ""))) : null));
+    ]), exec.error || exec.cause ? h("div", { class: `error-box${exec.status === "ABORTED" ? " warn" : ""}`, role: "alert" }, icon("alert"), h("div", { class: "grow" }, h("strong", null, exec.error ?? "Error"), causeView(exec.cause))) : null));
   };
 
   const drawGraph = () => {
@@ -104,14 +104,14 @@ export async function executionPage(ctx: PageContext): Promise<Node> {
       h("div", { class: "card-title-row" }, h("h2", { class: "card-title", id: "selected-state" }, v.name), statusBadge(v.status)),
       h("div", { class: "muted small" }, `${v.type} state · entered ${date(v.entered.timestamp)}${v.exited ? ` · ${duration((v.exited.timestamp - v.entered.timestamp) * 1000)}` : ""}`),
       picker,
-      v.error || v.cause ? h("div", { class: "error-box", role: "alert" }, icon("alert"), h("div", null, h("strong", { class: "state-error" }, v.error ?? "Error"), h("div", { class: "cause" }, v.cause ?? ""))) : null,
+      v.error || v.cause ? h("div", { class: "error-box", role: "alert" }, icon("alert"), h("div", { class: "grow" }, h("strong", { class: "state-error" }, v.error ?? "Error"), causeView(v.cause))) : null,
       noChoiceMatched(v) ? h("div", { class: "note", id: "no-choice-matched" }, h("strong", null, "States.NoChoiceMatched"),
         " — no Choice rule matched the input and the state has no Default. The States Language names this error States.NoChoiceMatched; AWS's service (and gureum, following it) reports it as ",
         h("code", null, v.error ?? "States.Runtime"), ".") : null,
       h("h3", null, "Input"), pre(prettyJSON(v.input) || "—", "state-input"),
       h("h3", null, "Output"), pre(v.output !== undefined ? prettyJSON(v.output) : v.status === "running" ? "(running)" : "—", "state-output"),
       h("h3", null, `Retries (${retries.length})`),
-      retries.length ? h("ol", { class: "retries" }, ...retries.map((r) => h("li", null, h("strong", null, r.error ?? "error"), " ", h("span", { class: "muted" }, date(r.timestamp)), r.cause ? h("div", { class: "cause small" }, r.cause) : null))) : h("p", { class: "muted" }, "No retries."),
+      retries.length ? h("ol", { class: "retries" }, ...retries.map((r) => h("li", null, h("strong", null, r.error ?? "error"), " ", h("span", { class: "muted" }, date(r.timestamp)), r.cause ? causeView(r.cause) : null))) : h("p", { class: "muted" }, "No retries."),
       h("h3", null, "Events"),
       h("ul", { class: "mini-events" }, ...v.events.map((e) => h("li", null, h("code", null, `#${e.id}`), " ", e.type))));
   };
@@ -137,7 +137,7 @@ export async function executionPage(ctx: PageContext): Promise<Node> {
           detailRow.hidden = open;
         } }, icon("chevron", 12), e.type)),
         h("td", null, ownerName.get(e.id) ? h("button", { class: "link", onclick: () => select(ownerName.get(e.id)!) }, ownerName.get(e.id)!) : ""),
-        h("td", null, (d.resourceType ? `${d.resourceType}:${d.resource}` : "") || err),
+        h("td", null, err || (d.resourceType ? `${d.resourceType}:${d.resource}` : "")),
         h("td", { class: "num" }, `${Math.round((e.timestamp - start) * 1000)} ms`),
         h("td", null, date(e.timestamp)));
       const detailRow = h("tr", { class: "detail-row", hidden: true }, h("td", { colspan: 6 }, pre(JSON.stringify(e, (k, val) => (typeof val === "string" && /^[[{]/.test(val) && k !== "type" ? tryParse(val) : val), 2))));
@@ -182,6 +182,16 @@ export async function executionPage(ctx: PageContext): Promise<Node> {
       h("section", { class: "card" }, side)),
     io,
     card("Event history", historyBox));
+}
+
+/** causeView shows a cause; a Lambda error's JSON cause shows its message, with the rest folded. */
+function causeView(cause: string | undefined): Node {
+  const j = cause ? tryParse(cause) : undefined;
+  if (j && typeof j === "object" && "errorMessage" in (j as Record<string, unknown>)) {
+    const e = j as { errorType?: string; errorMessage?: string };
+    return h("div", { class: "cause" }, h("div", null, e.errorMessage ?? ""), h("details", { class: "small" }, h("summary", null, "Details"), pre(JSON.stringify(j, null, 2))));
+  }
+  return h("div", { class: "cause" }, cause ?? "");
 }
 
 function tryParse(s: string): unknown {
