@@ -158,6 +158,75 @@ test("functions: create team-picker in the editor, deploy, test, change an env v
   await page.context().close();
 });
 
+test("functions: a second file, versions, aliases, permissions, tags, concurrency", async () => {
+  const page = await newPage();
+  const fn = "/2015-03-31/functions/team-picker";
+  await page.goto(base() + "/console/functions/team-picker?tab=code");
+  await page.locator(".code-tab .cm-content").waitFor();
+  await page.locator("#new-file").click();
+  await page.locator("dialog[open] input").fill("lib/names.js");
+  await page.locator("dialog[open]").getByRole("button", { name: "Create" }).click();
+  await page.locator(".file-tab.active", { hasText: "lib/names.js" }).waitFor();
+  await pasteInto(page, ".code-tab", 'module.exports = ["Eren", "Mikasa", "Armin"];\n');
+  await page.locator("#deploy").click();
+  await page.locator(".toast-ok").filter({ hasText: "2 files" }).waitFor();
+  const pkg = unzip(Buffer.from(await (await fetch((await lambda("GET", fn)).Code.Location)).arrayBuffer()));
+  assert.deepEqual(Object.keys(pkg).sort(), ["index.js", "lib/names.js"]);
+  assert.equal(pkg["index.js"], teamPicker, "the first file is deployed unchanged");
+
+  await page.getByRole("tab", { name: "Configuration" }).click();
+  await page.locator('[data-section="versions"]').click();
+  await page.getByLabel("Version description").fill("first squad");
+  await page.getByRole("button", { name: "Publish new version" }).click();
+  await page.locator(".toast-ok").filter({ hasText: "Published version 1" }).waitFor();
+  const versions = await lambda("GET", fn + "/versions");
+  assert.deepEqual(versions.Versions.map((v) => v.Version), ["$LATEST", "1"]);
+  assert.equal(versions.Versions[1].Description, "first squad");
+  await shot(page, "21-function-versions");
+
+  await page.locator('[data-section="aliases"]').click();
+  await page.getByRole("button", { name: "Create alias" }).click();
+  const dlg = page.locator("dialog[open]");
+  await dlg.getByLabel("Name", { exact: true }).fill("live");
+  await dlg.getByLabel("Version", { exact: true }).selectOption("1");
+  await dlg.getByLabel("Name", { exact: true }).waitFor();
+  await dlg.getByRole("button", { name: "Create" }).click();
+  await page.locator(".toast-ok").filter({ hasText: "Created live" }).waitFor();
+  const alias = await lambda("GET", fn + "/aliases/live");
+  assert.equal(alias.FunctionVersion, "1");
+  await page.locator(".card", { hasText: "Aliases" }).getByRole("cell", { name: "live" }).waitFor();
+  await shot(page, "22-function-aliases");
+
+  await page.locator('[data-section="permissions"]').click();
+  await page.getByLabel("Statement ID").fill("allow-sfn");
+  await page.getByLabel("Principal").fill("states.amazonaws.com");
+  await page.getByRole("button", { name: "Add permission" }).click();
+  await page.locator(".toast-ok").filter({ hasText: "Added allow-sfn" }).waitFor();
+  const policy = JSON.parse((await lambda("GET", fn + "/policy")).Policy);
+  assert.equal(policy.Statement[0].Sid, "allow-sfn");
+  assert.deepEqual(policy.Statement[0].Principal, { Service: "states.amazonaws.com" });
+  await page.getByRole("cell", { name: "allow-sfn" }).waitFor();
+  await shot(page, "23-function-permissions");
+
+  await page.locator('[data-section="tags"]').click();
+  await page.getByRole("button", { name: "Add tag" }).click();
+  await page.getByLabel("Tag key").last().fill("team");
+  await page.getByLabel("Tag value").last().fill("조사병단");
+  await page.locator("#save-tags").click();
+  await page.locator(".toast-ok").filter({ hasText: "Tags saved" }).waitFor();
+  const fnArn = "arn:aws:lambda:us-east-1:000000000000:function:team-picker";
+  assert.deepEqual((await lambda("GET", `/2017-03-31/tags/${encodeURIComponent(fnArn)}`)).Tags, { team: "조사병단" });
+
+  await page.locator('[data-section="concurrency"]').click();
+  await page.locator("#conc-reserved").check();
+  await page.locator("#reserved-n").fill("5");
+  await page.locator("#save-concurrency").click();
+  await page.locator(".toast-ok").filter({ hasText: "Concurrency saved" }).waitFor();
+  assert.equal((await lambda("GET", "/2019-09-30/functions/team-picker/concurrency")).ReservedConcurrentExecutions, 5);
+  await shot(page, "24-function-concurrency");
+  await page.context().close();
+});
+
 test("state machines: create the soccer machine, see its graph, run it", async () => {
   for (const [name, trainingName] of soccerFns) {
     await lambda("POST", "/2015-03-31/functions", {
@@ -251,6 +320,17 @@ test("state machines: create the soccer machine, see its graph, run it", async (
   await page.locator('#status-filter [data-status="ALL"]').click();
   await waitFor(async () => (await page.locator("#executions-table tbody tr").count()) === 2, { what: "two executions" });
   await shot(page, "14-machine-executions");
+  // Edit: the definition is saved with UpdateStateMachine.
+  await page.locator("#edit-machine").click();
+  await page.waitForURL(/\/edit$/);
+  await page.locator("#diagnostics li.ok").waitFor();
+  await pasteInto(page, ".designer-code", soccerDef.replace("축구 유소년 자동 훈련 시스템:", "축구 유소년 자동 훈련 시스템 (v2):"));
+  await page.locator("#diagnostics li.ok").waitFor();
+  await page.keyboard.press("Control+S");
+  await page.waitForURL(/tab=definition/);
+  await page.locator("#definition-graph svg.graph").waitFor();
+  assert.match(JSON.parse((await sfn("DescribeStateMachine", { stateMachineArn: arn })).definition).Comment, /\(v2\)/);
+  await shot(page, "15-machine-definition");
   await page.goto(base() + "/console/states");
   await page.locator("#machines-table").waitFor();
   await shot(page, "15-machines-list");

@@ -235,7 +235,8 @@ export const lambda = {
     try {
       return await lambdaJSON("GET", `${FN}/${enc(name)}/policy`);
     } catch (e) {
-      if (e instanceof ApiError && e.code === "ResourceNotFoundException" && /policy/i.test(e.message)) return null;
+      // No policy: "The resource you requested does not exist." (a missing function says "Function not found")
+      if (e instanceof ApiError && e.code === "ResourceNotFoundException" && !/^Function not found/.test(e.message)) return null;
       throw e;
     }
   },

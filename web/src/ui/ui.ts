@@ -13,6 +13,7 @@ export function toast(message: string, kind: "ok" | "error" | "info" = "ok", tit
     h("div", null, title ? h("strong", null, title) : null, h("div", { class: "toast-msg" }, message)),
     h("button", { class: "icon-btn", "aria-label": "Dismiss", onclick: () => el.remove() }, icon("x", 14)));
   toasts().append(el);
+  while (toasts().childElementCount > 3) toasts().firstElementChild!.remove();
   setTimeout(() => el.remove(), kind === "error" ? 9000 : 4000);
 }
 
