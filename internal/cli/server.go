@@ -72,8 +72,8 @@ func runServer(ctx context.Context, name string, args []string, stdout, stderr i
 		if cfg.Store != "" {
 			where = "PostgreSQL"
 		}
-		fmt.Fprintf(stdout, "gureum %s is up\n  API:     %s  (aws --endpoint-url %s ...)\n  Health:  %s/_gureum/health\n  Metrics: %s/metrics\n  Data:    %s\nPress Ctrl-C to stop.\n",
-			version.String(), base, base, base, base, where)
+		fmt.Fprintf(stdout, "gureum %s is up\n  API:     %s  (aws --endpoint-url %s ...)\n  Console: %s/console/\n  Health:  %s/_gureum/health\n  Metrics: %s/metrics\n  Data:    %s\nPress Ctrl-C to stop.\n",
+			version.String(), base, base, base, base, base, where)
 	} else {
 		log.Info("listening", "addr", srv.Addr(), "version", version.String(), "auth", cfg.AuthRequired())
 	}

@@ -260,6 +260,7 @@ func (s *Service) unreserve(fnArn string) {
 func (s *Service) invokeSync(ctx context.Context, sc Scope, reserved *int, cfg *FunctionConfiguration, codeDir, key string, in *InvokeInput) (*InvokeOutput, error) {
 	fnArn := FunctionARN(sc, cfg.FunctionName)
 	if err := s.reserve(fnArn, reserved); err != nil {
+		s.opts.Metrics.throttled(fnArn)
 		return nil, err
 	}
 	defer s.unreserve(fnArn)
@@ -300,6 +301,7 @@ func (s *Service) invokeSync(ctx context.Context, sc Scope, reserved *int, cfg *
 		s.discard(env)
 		return nil, fmt.Errorf("invoke %s: %w", cfg.FunctionArn, ierr)
 	}
+	s.opts.Metrics.invoked(fnArn, dur, res.FunctionError != "")
 	maxMem, _ := env.sb.MaxMemoryBytes()
 	il := s.invocationLog(sc, reqID, cfg, env.logStream, start, dur, maxMem, env, cold, res)
 	out := &InvokeOutput{StatusCode: 200, Payload: res.Payload, FunctionError: res.FunctionError, ExecutedVersion: cfg.Version}

@@ -54,6 +54,8 @@ type Options struct {
 	// Logs receives each invocation's log events (the server passes the
 	// CloudWatch Logs writer); nil keeps them only for LogType Tail.
 	Logs LogSink
+	// Metrics records per-function invocation metrics; nil records none.
+	Metrics *Metrics
 }
 
 // LogSink takes functions' log events. Append must not block on I/O: it is

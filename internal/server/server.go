@@ -25,6 +25,7 @@ import (
 	"github.com/gureum-dev/gureum/internal/awsapi/logsapi"
 	"github.com/gureum-dev/gureum/internal/awsapi/sfnapi"
 	"github.com/gureum-dev/gureum/internal/config"
+	"github.com/gureum-dev/gureum/internal/console"
 	"github.com/gureum-dev/gureum/internal/lambda"
 	"github.com/gureum-dev/gureum/internal/lambda/bootstrap"
 	"github.com/gureum-dev/gureum/internal/logs"
@@ -71,7 +72,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*Server, err
 	})
 	s.logw = logs.NewWriter(st, logs.WriterOptions{Logger: log.With("service", "logs")})
 	lsvc, err := lambda.New(st, lambda.Options{DataDir: cfg.DataDir, Logger: log.With("service", "lambda"), PidsMax: cfg.MaxProcesses,
-		Runtimes: func(rt string) error { _, err := bootstrap.For(rt); return err }, Logs: s.logw})
+		Runtimes: func(rt string) error { _, err := bootstrap.For(rt); return err }, Logs: s.logw, Metrics: lambda.NewMetrics(reg)})
 	if err != nil {
 		_ = s.logw.Close(ctx)
 		_ = st.Close()
@@ -97,6 +98,10 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*Server, err
 	logsapi.Register(mux, logs.New(st))
 	mux.Handle("GET /_gureum/health", http.HandlerFunc(s.health))
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	mux.Handle("GET /_gureum/runtimes", http.HandlerFunc(runtimes))
+	ui := console.Handler()
+	mux.Handle("GET /console", ui)
+	mux.Handle("GET "+console.Prefix, ui)
 
 	s.http = &http.Server{
 		Handler:           mux,
