@@ -21,6 +21,7 @@ import (
 type flakyLambda struct {
 	mu    sync.Mutex
 	calls map[string]int
+	after func(fn string) // runs before a first call fails
 }
 
 func (f *flakyLambda) InvokeFunction(ctx context.Context, req *sfn.LambdaRequest) (*sfntask.LambdaReply, *sfntask.LambdaAPIError, error) {
@@ -31,6 +32,9 @@ func (f *flakyLambda) InvokeFunction(ctx context.Context, req *sfn.LambdaRequest
 	f.calls[req.Call.FunctionName]++
 	n := f.calls[req.Call.FunctionName]
 	f.mu.Unlock()
+	if n == 1 && f.after != nil {
+		f.after(req.Call.FunctionName) // e.g. wait for another task's answer
+	}
 	if n == 1 {
 		return &sfntask.LambdaReply{StatusCode: 200, FunctionError: "Unhandled",
 			Payload: []byte(`{"errorType":"Glitch","errorMessage":"first call fails"}`), RequestID: "req-1"}, nil, nil
@@ -54,6 +58,19 @@ func TestRedriveAfterFailedLambdaTask(t *testing.T) {
 	t.Parallel()
 	eachDriver(t, func(t *testing.T, driver string) {
 		fl := &flakyLambda{}
+		// The branches run concurrently: "shaky" fails only once
+		// "steady" has answered, else the Parallel would abort the
+		// steady branch and a redrive would rightly run it again.
+		steady := "arn:aws:lambda:us-east-1:000000000000:function:steady"
+		fl.after = func(fn string) {
+			if fn != "shaky" {
+				return
+			}
+			for deadline := time.Now().Add(30 * time.Second); fl.count(steady) < 2 && time.Now().Before(deadline); {
+				time.Sleep(time.Millisecond)
+			}
+			time.Sleep(50 * time.Millisecond) // and its result reached the run
+		}
 		e := start(t, driver, func(o *sfn.Options) { o.Lambda = fl })
 		ctx := t.Context()
 		smArn := e.createMachine(t, "flaky", definition(t, map[string]any{
