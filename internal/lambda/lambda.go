@@ -45,6 +45,11 @@ type Options struct {
 	Runtimes func(runtime string) error
 	Logger   *slog.Logger
 	Now      func() time.Time
+	// WaitScale multiplies the real waiting of asynchronous invocations'
+	// retries and divides their age (the server's --wait-scale): 1 is
+	// Lambda's timing, 0.01 runs a one-minute retry after 0.6 s, 0 retries
+	// at once and ages events in real time.
+	WaitScale float64
 }
 
 // Service is the Lambda service.
@@ -57,6 +62,7 @@ type Service struct {
 
 	mu       sync.Mutex
 	endpoint string
+	events   EventQueue
 }
 
 // New returns a Lambda service over st.

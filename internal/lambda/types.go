@@ -106,6 +106,9 @@ type functionDoc struct {
 	PolicyRev    string                         `json:"policyRev,omitempty"`
 	Tags         map[string]string              `json:"tags,omitempty"`
 	Reserved     *int                           `json:"reservedConcurrency,omitempty"`
+	// EventInvoke holds the asynchronous invocation settings by qualifier
+	// ($LATEST, a version or an alias).
+	EventInvoke map[string]*FunctionEventInvokeConfig `json:"eventInvokeConfigs,omitempty"`
 }
 
 // version returns the configuration of a published version.

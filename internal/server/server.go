@@ -26,6 +26,7 @@ import (
 	"github.com/gureum-dev/gureum/internal/config"
 	"github.com/gureum-dev/gureum/internal/lambda"
 	"github.com/gureum-dev/gureum/internal/lambda/bootstrap"
+	"github.com/gureum-dev/gureum/internal/lambda/eventqueue"
 	"github.com/gureum-dev/gureum/internal/sfn"
 	"github.com/gureum-dev/gureum/internal/sfnmock"
 	"github.com/gureum-dev/gureum/internal/store"
@@ -37,6 +38,7 @@ import (
 // Server is a running gureum node.
 type Server struct {
 	lambda  *lambda.Service
+	events  *eventqueue.Queue
 	cfg     config.Config
 	log     *slog.Logger
 	store   store.Store
@@ -67,12 +69,17 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*Server, err
 		Metrics: awsapi.NewMetrics(reg),
 	})
 	lsvc, err := lambda.New(st, lambda.Options{DataDir: cfg.DataDir, Logger: log.With("service", "lambda"),
-		Runtimes: func(rt string) error { _, err := bootstrap.For(rt); return err }})
+		Runtimes: func(rt string) error { _, err := bootstrap.For(rt); return err }, WaitScale: cfg.WaitScale})
 	if err != nil {
 		_ = st.Close()
 		return nil, err
 	}
 	s.lambda = lsvc
+	if s.events, err = openEventQueue(ctx, st, lsvc, reg, log.With("service", "lambda-async")); err != nil {
+		_ = st.Close()
+		return nil, err
+	}
+	lsvc.SetEventQueue(s.events)
 	lambdaapi.Register(mux, lsvc)
 	mux.Handle("GET /_gureum/code/{file}", codeHandler(lsvc))
 	var mocks *sfnmock.Config
@@ -149,6 +156,10 @@ func (s *Server) Start() error {
 	}
 	s.ln = ln
 	s.lambda.SetEndpoint("http://" + ln.Addr().String())
+	if err := s.events.Start(context.Background()); err != nil {
+		_ = ln.Close()
+		return err
+	}
 	s.done = make(chan error, 1)
 	go func() {
 		err := s.http.Serve(ln)
@@ -170,7 +181,7 @@ func (s *Server) Done() <-chan error { return s.done }
 // ctx ends), then closes the store.
 func (s *Server) Shutdown(ctx context.Context) error {
 	err := s.http.Shutdown(ctx)
-	return errors.Join(err, s.sfn.Close(ctx), s.lambda.Close(), s.store.Close())
+	return errors.Join(err, s.sfn.Close(ctx), s.events.Stop(ctx), s.lambda.Close(), s.store.Close())
 }
 
 // codeHandler serves deployment packages by content hash: GetFunction's

@@ -59,6 +59,7 @@ func Register(mux *awsapi.Mux, svc *lambda.Service) {
 		return awsapi.NewError(awsapi.LambdaRequestTooLarge, "Request must be smaller than %d bytes for the InvokeFunction operation", limit)
 	}
 	mux.HandleREST("POST "+fn+"/invocations", invoke)
+	a.registerEventConfig(mux, op)
 }
 
 // validation builds Lambda's ValidationException for one field.
