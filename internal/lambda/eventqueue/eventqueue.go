@@ -166,7 +166,7 @@ func newQueue[TDriver riverdriver.Driver[TTx], TTx any](ctx context.Context, b *
 		return nil, fmt.Errorf("eventqueue: %w", err)
 	}
 	c, err := river.NewClient(b.driver, &river.Config{
-		Logger:               opts.Logger,
+		Logger:               slog.New(warnings{opts.Logger.Handler()}),
 		Queues:               map[string]river.QueueConfig{QueueName: {MaxWorkers: opts.Workers}},
 		Workers:              workers,
 		MaxAttempts:          maxAttempts,
@@ -183,7 +183,7 @@ func newQueue[TDriver riverdriver.Driver[TTx], TTx any](ctx context.Context, b *
 
 // migrate brings River's tables up to date.
 func migrate[TTx any](ctx context.Context, b *backend[TTx], log *slog.Logger) error {
-	m, err := rivermigrate.New(b.driver, &rivermigrate.Config{Logger: log})
+	m, err := rivermigrate.New(b.driver, &rivermigrate.Config{Logger: slog.New(warnings{log.Handler()})})
 	if err != nil {
 		return err
 	}
@@ -314,3 +314,17 @@ func attempt(job *rivertype.JobRow) lambda.EventAttempt {
 	}
 	return at
 }
+
+// warnings passes on River's warnings and errors only: its informational
+// lines (every migration applied, job counts every five seconds, each
+// function error retried) are noise in gureum's log, and the queue's
+// metrics count what matters.
+type warnings struct{ slog.Handler }
+
+func (w warnings) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= slog.LevelWarn && w.Handler.Enabled(ctx, l)
+}
+
+func (w warnings) WithAttrs(as []slog.Attr) slog.Handler { return warnings{w.Handler.WithAttrs(as)} }
+
+func (w warnings) WithGroup(name string) slog.Handler { return warnings{w.Handler.WithGroup(name)} }
