@@ -190,20 +190,30 @@ func (s *Service) ProcessEvent(ctx context.Context, ev *AsyncEvent, at EventAtte
 		return s.finish(sc, ev, set, ConditionSuccess, at.Attempt, out)
 	}
 	if at.Failures < set.maxRetries {
-		delay := time.Duration(at.Failures+1) * time.Minute // 1 min, then 2 min
-		return &EventResult{Action: ActionRetry, Delay: s.scaled(delay),
+		return &EventResult{Action: ActionRetry, Delay: s.scaled(retryDelay(at.Failures)),
 			Err: fmt.Errorf("%s function error: %s", out.FunctionError, truncate(out.Payload, 512))}
 	}
 	return s.finish(sc, ev, set, ConditionRetriesExhausted, at.Attempt, out)
 }
 
+// retryDelay is the wait after a function error, on Lambda's clock: one
+// minute after the first attempt, two after the second.
+func retryDelay(failures int) time.Duration {
+	return time.Duration(failures+1) * time.Minute
+}
+
+// throttleDelay is the wait after a throttle: exponential from one second,
+// at most five minutes.
+func throttleDelay(throttles int) time.Duration {
+	if throttles >= 16 {
+		return throttleBackoffMax
+	}
+	return min(throttleBackoffMin<<max(throttles, 0), throttleBackoffMax)
+}
+
 // throttled sends an event back to the queue without counting an attempt.
 func (s *Service) throttled(at EventAttempt, err error) *EventResult {
-	d := throttleBackoffMax
-	if at.Throttles < 16 {
-		d = min(throttleBackoffMin<<at.Throttles, throttleBackoffMax)
-	}
-	return &EventResult{Action: ActionThrottled, Delay: s.scaled(d), Err: err}
+	return &EventResult{Action: ActionThrottled, Delay: s.scaled(throttleDelay(at.Throttles)), Err: err}
 }
 
 // scaled converts a delay of Lambda's clock into real time (WaitScale).
