@@ -156,10 +156,11 @@ func (s *Server) Start() error {
 	}
 	s.ln = ln
 	s.lambda.SetEndpoint("http://" + ln.Addr().String())
-	if err := s.events.Start(context.Background()); err != nil {
-		_ = ln.Close()
-		return err
-	}
+	go func() { // off the start-up path: accepted events wait in the store meanwhile
+		if err := s.events.Start(context.Background()); err != nil {
+			s.log.Error("asynchronous invocations cannot run", "err", err)
+		}
+	}()
 	s.done = make(chan error, 1)
 	go func() {
 		err := s.http.Serve(ln)

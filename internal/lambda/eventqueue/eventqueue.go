@@ -126,8 +126,10 @@ type Queue struct {
 	byFunction string
 	takeOver   func(ctx context.Context) (int, error)
 
+	mu       sync.Mutex
+	starting chan struct{} // closed when Start has returned; nil before Start
+	started  bool          // Start succeeded
 	stopOnce sync.Once
-	started  bool
 }
 
 var _ lambda.EventQueue = (*Queue)(nil)
@@ -228,8 +230,19 @@ func rescueAll(ctx context.Context, exec riverdriver.Executor) (int, error) {
 const rescuedError = "gureum restarted while the invocation ran"
 
 // Start requeues the jobs a dead process left running (with TakeOver) and
-// starts working the queue.
+// starts working the queue. Enqueue works before Start (the events wait).
+// Start may run in its own goroutine: Stop waits for it.
 func (q *Queue) Start(ctx context.Context) error {
+	q.mu.Lock()
+	if q.starting != nil {
+		q.mu.Unlock()
+		return errors.New("eventqueue: already started")
+	}
+	done := make(chan struct{})
+	q.starting = done
+	q.mu.Unlock()
+	defer close(done)
+
 	if q.opts.TakeOver {
 		n, err := q.takeOver(ctx)
 		if err != nil {
@@ -242,18 +255,34 @@ func (q *Queue) Start(ctx context.Context) error {
 	if err := q.client.Start(ctx); err != nil {
 		return fmt.Errorf("eventqueue: start: %w", err)
 	}
+	q.mu.Lock()
 	q.started = true
+	q.mu.Unlock()
 	return nil
 }
 
 // Stop stops taking events and waits for the running ones until ctx ends;
 // then it cancels them (they run again at the next start).
 func (q *Queue) Stop(ctx context.Context) error {
+	q.mu.Lock()
+	starting := q.starting
+	q.mu.Unlock()
+	if starting == nil {
+		return nil
+	}
+	select {
+	case <-starting:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	q.mu.Lock()
+	started := q.started
+	q.mu.Unlock()
+	if !started {
+		return nil
+	}
 	var err error
 	q.stopOnce.Do(func() {
-		if !q.started {
-			return
-		}
 		err = q.client.Stop(ctx)
 		if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
 			cctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
