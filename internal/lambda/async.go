@@ -191,7 +191,7 @@ func (s *Service) ProcessEvent(ctx context.Context, ev *AsyncEvent, at EventAtte
 	}
 	if at.Failures < set.maxRetries {
 		return &EventResult{Action: ActionRetry, Delay: s.scaled(retryDelay(at.Failures)),
-			Err: fmt.Errorf("%s function error: %s", out.FunctionError, truncate(out.Payload, 512))}
+			Err: fmt.Errorf("%s: %s", out.FunctionError, truncate(out.Payload, 512))}
 	}
 	return s.finish(sc, ev, set, ConditionRetriesExhausted, at.Attempt, out)
 }
