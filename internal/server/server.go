@@ -156,11 +156,8 @@ func (s *Server) Start() error {
 	}
 	s.ln = ln
 	s.lambda.SetEndpoint("http://" + ln.Addr().String())
-	go func() { // off the start-up path: accepted events wait in the store meanwhile
-		if err := s.events.Start(context.Background()); err != nil {
-			s.log.Error("asynchronous invocations cannot run", "err", err)
-		}
-	}()
+	// Off the start-up path; the first Event invocation waits for it.
+	s.events.StartBackground(func(err error) { s.log.Error("asynchronous invocations cannot run", "err", err) })
 	s.done = make(chan error, 1)
 	go func() {
 		err := s.http.Serve(ln)

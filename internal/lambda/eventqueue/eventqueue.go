@@ -231,18 +231,43 @@ const rescuedError = "gureum restarted while the invocation ran"
 
 // Start requeues the jobs a dead process left running (with TakeOver) and
 // starts working the queue. Enqueue works before Start (the events wait).
-// Start may run in its own goroutine: Stop waits for it.
 func (q *Queue) Start(ctx context.Context) error {
-	q.mu.Lock()
-	if q.starting != nil {
-		q.mu.Unlock()
-		return errors.New("eventqueue: already started")
+	done, err := q.begin()
+	if err != nil {
+		return err
 	}
-	done := make(chan struct{})
-	q.starting = done
-	q.mu.Unlock()
-	defer close(done)
+	return q.run(ctx, done)
+}
 
+// StartBackground is Start in its own goroutine, off the caller's path
+// (the server's start-up); report receives its error. Enqueue calls made
+// while it runs wait for it (River's client must not insert while it
+// starts), and so does Stop.
+func (q *Queue) StartBackground(report func(error)) {
+	done, err := q.begin()
+	if err != nil {
+		report(err)
+		return
+	}
+	go func() {
+		if err := q.run(context.Background(), done); err != nil {
+			report(err)
+		}
+	}()
+}
+
+func (q *Queue) begin() (chan struct{}, error) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.starting != nil {
+		return nil, errors.New("eventqueue: already started")
+	}
+	q.starting = make(chan struct{})
+	return q.starting, nil
+}
+
+func (q *Queue) run(ctx context.Context, done chan struct{}) error {
+	defer close(done)
 	if q.opts.TakeOver {
 		n, err := q.takeOver(ctx)
 		if err != nil {
@@ -261,9 +286,8 @@ func (q *Queue) Start(ctx context.Context) error {
 	return nil
 }
 
-// Stop stops taking events and waits for the running ones until ctx ends;
-// then it cancels them (they run again at the next start).
-func (q *Queue) Stop(ctx context.Context) error {
+// waitStart waits for a Start in progress.
+func (q *Queue) waitStart(ctx context.Context) error {
 	q.mu.Lock()
 	starting := q.starting
 	q.mu.Unlock()
@@ -272,8 +296,17 @@ func (q *Queue) Stop(ctx context.Context) error {
 	}
 	select {
 	case <-starting:
+		return nil
 	case <-ctx.Done():
 		return ctx.Err()
+	}
+}
+
+// Stop stops taking events and waits for the running ones until ctx ends;
+// then it cancels them (they run again at the next start).
+func (q *Queue) Stop(ctx context.Context) error {
+	if err := q.waitStart(ctx); err != nil {
+		return err
 	}
 	q.mu.Lock()
 	started := q.started
@@ -295,6 +328,9 @@ func (q *Queue) Stop(ctx context.Context) error {
 
 // Enqueue stores an event; River's insert commits before it returns.
 func (q *Queue) Enqueue(ctx context.Context, ev *lambda.AsyncEvent) error {
+	if err := q.waitStart(ctx); err != nil {
+		return err
+	}
 	if _, err := q.client.Insert(ctx, args{*ev}, &river.InsertOpts{Queue: QueueName, MaxAttempts: maxAttempts}); err != nil {
 		return err
 	}
