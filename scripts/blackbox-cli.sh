@@ -92,6 +92,21 @@ check "lambda wait function-updated-v2" aws "${ep[@]}" lambda wait function-upda
 expect_error "memory too large" ValidationException aws "${ep[@]}" lambda update-function-configuration --function-name team-picker --memory-size 20000
 check "publish-version" aws "${ep[@]}" lambda publish-version --function-name team-picker
 check "create-alias" aws "${ep[@]}" lambda create-alias --function-name team-picker --name prod --function-version 1
+# Asynchronous invocation settings and an Event invoke.
+out=$(aws "${ep[@]}" lambda put-function-event-invoke-config --function-name team-picker --maximum-retry-attempts 0 \
+  --maximum-event-age-in-seconds 60 2>&1)
+check "put-function-event-invoke-config" json_eq '[d["FunctionArn"], d["MaximumRetryAttempts"], d["MaximumEventAgeInSeconds"], d["DestinationConfig"]]' \
+  '["arn:aws:lambda:us-east-1:000000000000:function:team-picker:$LATEST", 0, 60, {"OnSuccess": {}, "OnFailure": {}}]' "$out"
+check "put-function-event-invoke-config on an alias" aws "${ep[@]}" lambda put-function-event-invoke-config \
+  --function-name team-picker --qualifier prod --maximum-retry-attempts 1
+out=$(aws "${ep[@]}" lambda list-function-event-invoke-configs --function-name team-picker 2>&1)
+check "list-function-event-invoke-configs" json_eq '[c["FunctionArn"].rsplit(":", 1)[1] for c in d["FunctionEventInvokeConfigs"]]' '["$LATEST", "prod"]' "$out"
+out=$(aws "${ep[@]}" lambda invoke --function-name team-picker --invocation-type Event --payload '{}' \
+  "$work/event.out" 2>&1)
+check "invoke --invocation-type Event answers 202" json_eq 'd["StatusCode"]' '202' "$out"
+check "delete-function-event-invoke-config" aws "${ep[@]}" lambda delete-function-event-invoke-config --function-name team-picker
+expect_error "get-function-event-invoke-config after delete" ResourceNotFoundException \
+  aws "${ep[@]}" lambda get-function-event-invoke-config --function-name team-picker
 check "delete-function" aws "${ep[@]}" lambda delete-function --function-name team-picker
 out=$(aws "${ep[@]}" logs describe-log-groups --log-group-name-prefix /aws/lambda/team-picker 2>&1)
 check "deleting the function leaves its log group" json_eq '[g["logGroupName"] for g in d["logGroups"]]' '["/aws/lambda/team-picker"]' "$out"

@@ -148,6 +148,7 @@ func (s *Service) DeleteAlias(ctx context.Context, sc Scope, ref FunctionRef, al
 			return aliasNotFound(sc, ref.Name, alias)
 		}
 		delete(doc.Aliases, alias)
+		delete(doc.EventInvoke, alias)
 		return nil
 	})
 	return err

@@ -617,6 +617,7 @@ func (s *Service) DeleteFunction(ctx context.Context, sc Scope, ref FunctionRef)
 			for i, v := range doc.Versions {
 				if v.Version == ref.Qualifier {
 					doc.Versions = append(doc.Versions[:i], doc.Versions[i+1:]...)
+					delete(doc.EventInvoke, ref.Qualifier)
 					return nil
 				}
 			}
@@ -628,7 +629,17 @@ func (s *Service) DeleteFunction(ctx context.Context, sc Scope, ref FunctionRef)
 	if errors.Is(err, store.ErrNotFound) {
 		return notFound(sc, ref.Name)
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	// Its event invoke configurations went with the row; its pending
+	// asynchronous events go too (a worker drops any it already holds).
+	if q := s.eventQueue(); q != nil {
+		if err := q.DropFunction(ctx, FunctionARN(sc, ref.Name)); err != nil {
+			return fmt.Errorf("drop pending events of %s: %w", ref.Name, err)
+		}
+	}
+	return nil
 }
 
 // ListVersionsByFunction lists $LATEST and the published versions.

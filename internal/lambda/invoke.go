@@ -30,6 +30,10 @@ type InvokeInput struct {
 	InvocationType string // RequestResponse (default), Event, DryRun
 	LogType        string // None (default), Tail
 	ClientContext  string // base64 JSON, as the X-Amz-Client-Context header
+	// RequestID is the invocation's request id (the API request's, so that
+	// the function's context and the x-amzn-RequestId header agree); empty
+	// makes a new one.
+	RequestID string
 }
 
 // InvokeOutput is the answer to a synchronous invocation.
@@ -137,7 +141,9 @@ func (s *Service) Invoke(ctx context.Context, sc Scope, in *InvokeInput) (*Invok
 	case "DryRun":
 		return &InvokeOutput{StatusCode: 204, ExecutedVersion: cfg.Version}, nil
 	case "Event":
-		go s.invokeAsync(sc, doc.Reserved, cfg, codeDir, key, in)
+		if err := s.invokeAsync(ctx, sc, in); err != nil {
+			return nil, err
+		}
 		return &InvokeOutput{StatusCode: 202, ExecutedVersion: cfg.Version}, nil
 	}
 	out, err := s.invokeSync(ctx, sc, doc.Reserved, cfg, codeDir, key, in)
@@ -218,24 +224,6 @@ func dirFingerprint(dir string) (string, error) {
 	return fmt.Sprintf("%d-%d-%d", n, size, latest), err
 }
 
-func (s *Service) invokeAsync(sc Scope, reserved *int, cfg *FunctionConfiguration, codeDir, key string, in *InvokeInput) {
-	// Event invocations are retried twice on function errors, one and two
-	// minutes apart, as Lambda's default MaximumRetryAttempts does. (Not yet
-	// durable across a restart: that needs the job queue.)
-	delays := []time.Duration{0, time.Minute, 2 * time.Minute}
-	for _, d := range delays {
-		time.Sleep(d)
-		out, err := s.invokeSync(context.Background(), sc, reserved, cfg, codeDir, key, in)
-		if err != nil {
-			s.log.Warn("async invocation failed", "function", cfg.FunctionArn, "err", err)
-			continue
-		}
-		if out.FunctionError == "" {
-			return
-		}
-	}
-}
-
 func (s *Service) reserve(fnArn string, reserved *int) error {
 	s.pool.mu.Lock()
 	defer s.pool.mu.Unlock()
@@ -269,7 +257,10 @@ func (s *Service) invokeSync(ctx context.Context, sc Scope, reserved *int, cfg *
 	if err != nil {
 		return nil, err
 	}
-	reqID := uuid.NewString()
+	reqID := in.RequestID
+	if reqID == "" {
+		reqID = uuid.NewString()
+	}
 	start := time.Now()
 	var clientCtx string
 	if in.ClientContext != "" {

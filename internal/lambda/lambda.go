@@ -56,6 +56,11 @@ type Options struct {
 	Logs LogSink
 	// Metrics records per-function invocation metrics; nil records none.
 	Metrics *Metrics
+	// WaitScale multiplies the real waiting of asynchronous invocations'
+	// retries and divides their age (the server's --wait-scale): 1 is
+	// Lambda's timing, 0.01 runs a one-minute retry after 0.6 s, 0 retries
+	// at once and ages events in real time.
+	WaitScale float64
 }
 
 // LogSink takes functions' log events. Append must not block on I/O: it is
@@ -77,6 +82,7 @@ type Service struct {
 
 	goBuilds goBuilds // background Go builds (gobuild.go)
 	optDirs  sync.Map // environment key -> host directory of its /opt (layer.go)
+	events   EventQueue
 }
 
 // New returns a Lambda service over st.

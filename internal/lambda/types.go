@@ -111,6 +111,9 @@ type functionDoc struct {
 	LayerCode map[string]layerCode `json:"layerCode,omitempty"`
 	// PendingCode is code whose Go build is in progress (gobuild.go).
 	PendingCode *pendingCode `json:"pendingCode,omitempty"`
+	// EventInvoke holds the asynchronous invocation settings by qualifier
+	// ($LATEST, a version or an alias).
+	EventInvoke map[string]*FunctionEventInvokeConfig `json:"eventInvokeConfigs,omitempty"`
 }
 
 // version returns the configuration of a published version.

@@ -28,6 +28,7 @@ import (
 	"github.com/gureum-dev/gureum/internal/console"
 	"github.com/gureum-dev/gureum/internal/lambda"
 	"github.com/gureum-dev/gureum/internal/lambda/bootstrap"
+	"github.com/gureum-dev/gureum/internal/lambda/eventqueue"
 	"github.com/gureum-dev/gureum/internal/logs"
 	"github.com/gureum-dev/gureum/internal/sfn"
 	"github.com/gureum-dev/gureum/internal/sfnmock"
@@ -41,6 +42,7 @@ import (
 type Server struct {
 	lambda  *lambda.Service
 	logw    *logs.Writer // functions' logs on their way to the store
+	events  *eventqueue.Queue
 	cfg     config.Config
 	log     *slog.Logger
 	store   store.Store
@@ -72,13 +74,20 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*Server, err
 	})
 	s.logw = logs.NewWriter(st, logs.WriterOptions{Logger: log.With("service", "logs")})
 	lsvc, err := lambda.New(st, lambda.Options{DataDir: cfg.DataDir, Logger: log.With("service", "lambda"), PidsMax: cfg.MaxProcesses,
-		Runtimes: func(rt string) error { _, err := bootstrap.For(rt); return err }, Logs: s.logw, Metrics: lambda.NewMetrics(reg)})
+		Runtimes: func(rt string) error { _, err := bootstrap.For(rt); return err }, Logs: s.logw, Metrics: lambda.NewMetrics(reg), WaitScale: cfg.WaitScale})
 	if err != nil {
 		_ = s.logw.Close(ctx)
 		_ = st.Close()
 		return nil, err
 	}
 	s.lambda = lsvc
+	if s.events, err = openEventQueue(ctx, st, lsvc, reg, log.With("service", "lambda-async")); err != nil {
+		_ = lsvc.Close()
+		_ = s.logw.Close(ctx)
+		_ = st.Close()
+		return nil, err
+	}
+	lsvc.SetEventQueue(s.events)
 	lambdaapi.Register(mux, lsvc)
 	mux.Handle("GET /_gureum/code/{file}", codeHandler(lsvc))
 	var mocks *sfnmock.Config
@@ -160,6 +169,8 @@ func (s *Server) Start() error {
 	}
 	s.ln = ln
 	s.lambda.SetEndpoint("http://" + ln.Addr().String())
+	// Off the start-up path; the first Event invocation waits for it.
+	s.events.StartBackground(func(err error) { s.log.Error("asynchronous invocations cannot run", "err", err) })
 	s.done = make(chan error, 1)
 	s.http.RegisterOnShutdown(s.sfn.StopLongPolls) // GetActivityTask's 60 s polls end at once
 	go func() {
@@ -182,7 +193,7 @@ func (s *Server) Done() <-chan error { return s.done }
 // ctx ends), writes the functions' pending log events, then closes the store.
 func (s *Server) Shutdown(ctx context.Context) error {
 	err := s.http.Shutdown(ctx)
-	return errors.Join(err, s.sfn.Close(ctx), s.lambda.Close(), s.logw.Close(ctx), s.store.Close())
+	return errors.Join(err, s.sfn.Close(ctx), s.events.Stop(ctx), s.lambda.Close(), s.logw.Close(ctx), s.store.Close())
 }
 
 // codeHandler serves deployment packages by content hash: GetFunction's

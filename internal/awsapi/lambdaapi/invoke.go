@@ -39,7 +39,7 @@ func (a *API) invoke(w http.ResponseWriter, r *awsapi.Request) error {
 		return awsapi.NewError(awsapi.LambdaInvalidRequestContent, "Could not parse request body into json: Could not parse payload into json: Unexpected character: was expecting a JSON value")
 	}
 	out, err := a.svc.Invoke(r.Context(), scope(r), &lambda.InvokeInput{Ref: ref, Payload: r.Body, InvocationType: invType,
-		LogType: r.Header.Get("X-Amz-Log-Type"), ClientContext: r.Header.Get("X-Amz-Client-Context")})
+		LogType: r.Header.Get("X-Amz-Log-Type"), ClientContext: r.Header.Get("X-Amz-Client-Context"), RequestID: r.ID})
 	if err != nil {
 		return serviceError(err)
 	}

@@ -60,6 +60,7 @@ func Register(mux *awsapi.Mux, svc *lambda.Service) {
 	}
 	mux.HandleREST("POST "+fn+"/invocations", invoke)
 	registerLayers(mux, a, op)
+	a.registerEventConfig(mux, op)
 }
 
 // validation builds Lambda's ValidationException for one field.

@@ -1,2 +1,3 @@
--- Placeholder for migration 0003 (another branch's); replaced when it merges.
+-- Migration 0003 is unused (River keeps its own tables through rivermigrate);
+-- kept so that the numbering has no gap.
 SELECT 1;
