@@ -25,10 +25,10 @@ import (
 	"github.com/gureum-dev/gureum/internal/config"
 )
 
-// probeSource is a function that reports every invocation to the test's
+// asyncProbeSource is a function that reports every invocation to the test's
 // sink (an HTTP server on loopback: sandboxes share the host's network) and
 // then fails when FAIL=1.
-const probeSource = `
+const asyncProbeSource = `
 import json, os, urllib.request
 def handler(event, context):
     msg = {"fn": context.function_name, "requestId": context.aws_request_id, "event": event}
@@ -88,7 +88,7 @@ func createProbe(t *testing.T, lc *awslambda.Client, name, sinkURL string, fail 
 	if fail {
 		env["FAIL"] = "1"
 	}
-	createFn(t, lc, name, lambdatypes.RuntimePython312, "probe.handler", map[string]string{"probe.py": probeSource},
+	createFn(t, lc, name, lambdatypes.RuntimePython312, "probe.handler", map[string]string{"probe.py": asyncProbeSource},
 		func(in *awslambda.CreateFunctionInput) {
 			in.Environment = &lambdatypes.Environment{Variables: env}
 		})
@@ -312,7 +312,7 @@ func TestAsyncDeleteFunctionDropsItsEvents(t *testing.T) {
 	url := start(t, nil)
 	ctx := context.Background()
 	lc := awslambda.NewFromConfig(awsConfig(url, "test", "test"))
-	createFn(t, lc, "doomed", lambdatypes.RuntimePython312, "probe.handler", map[string]string{"probe.py": probeSource}, nil)
+	createFn(t, lc, "doomed", lambdatypes.RuntimePython312, "probe.handler", map[string]string{"probe.py": asyncProbeSource}, nil)
 	_, err := lc.PutFunctionConcurrency(ctx, &awslambda.PutFunctionConcurrencyInput{FunctionName: aws.String("doomed"),
 		ReservedConcurrentExecutions: aws.Int32(0)})
 	require.NoError(t, err)
@@ -333,7 +333,7 @@ func TestAsyncDeleteFunctionDropsItsEvents(t *testing.T) {
 	}, 60*time.Second, 50*time.Millisecond, "the function's pending events are gone")
 
 	// A new function of the same name starts without the old configuration.
-	createFn(t, lc, "doomed", lambdatypes.RuntimePython312, "probe.handler", map[string]string{"probe.py": probeSource}, nil)
+	createFn(t, lc, "doomed", lambdatypes.RuntimePython312, "probe.handler", map[string]string{"probe.py": asyncProbeSource}, nil)
 	_, err = lc.GetFunctionEventInvokeConfig(ctx, &awslambda.GetFunctionEventInvokeConfigInput{FunctionName: aws.String("doomed")})
 	require.Equal(t, "ResourceNotFoundException", apiCode(t, err))
 }
