@@ -169,7 +169,10 @@ func (r *Runtime) Materialize(dir string) error {
 		}
 		files = f
 	}
-	if len(files) == 0 {
+	if len(files) == 0 { // provided.*: nothing to add, but the directory is mounted
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return fmt.Errorf("materialize %s: %w", r.ID, err)
+		}
 		return nil
 	}
 	if err := r.writeFiles(dir, files); err != nil {
