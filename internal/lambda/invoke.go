@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"math"
 	"math/rand/v2"
 	"path/filepath"
@@ -119,7 +120,7 @@ func (s *Service) SetEndpoint(url string) {
 // Invoke runs a function.
 func (s *Service) Invoke(ctx context.Context, sc Scope, in *InvokeInput) (*InvokeOutput, error) {
 	sc = in.Ref.in(sc)
-	_, doc, err := s.load(ctx, sc, in.Ref.Name)
+	doc, err := s.loadShared(ctx, sc, in.Ref.Name)
 	if errors.Is(err, ErrNotFound) { // Invoke names the version it looked for
 		q := in.Ref.Qualifier
 		if q == "" {
@@ -351,7 +352,9 @@ func (s *Service) reportLines(reqID string, cfg *FunctionConfiguration, lines []
 // recordLogs keeps the latest invocations' logs per function (until the
 // CloudWatch Logs store lands) and sends them to the server log at debug.
 func (s *Service) recordLogs(cfg *FunctionConfiguration, stream string, logs []byte) {
-	s.log.Debug("function logs", "function", cfg.FunctionName, "stream", stream, "logs", string(logs))
+	if s.log.Enabled(context.Background(), slog.LevelDebug) {
+		s.log.Debug("function logs", "function", cfg.FunctionName, "stream", stream, "logs", string(logs))
+	}
 }
 
 func errorJSON(typ, msg string) []byte {

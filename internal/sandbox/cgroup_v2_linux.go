@@ -144,6 +144,11 @@ func (c *cgroupV2) memoryPeak() (int64, error) {
 // resetMemoryPeak uses the per-file-descriptor reset of memory.peak (Linux
 // 6.12): later reads through the same descriptor see the peak since.
 func (c *cgroupV2) resetMemoryPeak() error {
+	if c.peak != nil { // a reset through the same descriptor starts a new peak
+		if _, err := c.peak.WriteAt([]byte("reset\n"), 0); err == nil {
+			return nil
+		}
+	}
 	f, err := os.OpenFile(filepath.Join(c.dir, "memory.peak"), os.O_RDWR, 0)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrPermission) {
