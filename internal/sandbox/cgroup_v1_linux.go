@@ -1,10 +1,8 @@
 package sandbox
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -154,12 +152,7 @@ func (c *cgroupV1) memoryPeak() (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	var b [32]byte
-	n, err := f.ReadAt(b[:], 0)
-	if err != nil && err != io.EOF {
-		return 0, err
-	}
-	return strconv.ParseInt(string(bytes.TrimSpace(b[:n])), 10, 64)
+	return preadInt(f)
 }
 
 func (c *cgroupV1) resetMemoryPeak() error {

@@ -3,7 +3,6 @@ package sandbox
 import (
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -127,12 +126,7 @@ func (c *cgroupV2) procs() ([]int, error) {
 
 func (c *cgroupV2) memoryPeak() (int64, error) {
 	if c.peak != nil {
-		b := make([]byte, 32)
-		n, err := c.peak.ReadAt(b, 0)
-		if err != nil && err != io.EOF {
-			return 0, err
-		}
-		return strconv.ParseInt(strings.TrimSpace(string(b[:n])), 10, 64)
+		return preadInt(c.peak)
 	}
 	n, err := readInt(filepath.Join(c.dir, "memory.peak"))
 	if errors.Is(err, fs.ErrNotExist) { // before Linux 5.19
