@@ -73,6 +73,7 @@ type loadStats struct {
 	Elapsed   time.Duration `json:"elapsedNs"`
 	PerSecond float64       `json:"perSecond"`
 	FirstErr  string        `json:"firstError,omitempty"`
+	lat       []time.Duration
 }
 
 // invokeBenchResult is the whole benchmark's result (--json).
@@ -98,6 +99,7 @@ func benchInvoke(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	requests := fs.Int("requests", 5000, "measured invocations per client")
 	clients := fs.Int("clients", 8, "concurrent clients of the concurrency phase")
 	warmup := fs.Int("warmup", 500, "unmeasured invocations per client before each phase")
+	rounds := fs.Int("rounds", 10, "the floor and gureum are measured in alternating slices of --requests/--rounds, so that both see the same machine")
 	cold := fs.Int("cold", 5, "cold starts of new nodejs20.x functions to measure (0 skips)")
 	bin := fs.String("binary", "", "gureum binary to run as the server (default: this executable)")
 	inProcess := fs.Bool("in-process", false, "run the server and the floor inside this process (for --cpuprofile)")
@@ -201,27 +203,30 @@ func benchInvoke(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		defer func() { pprof.StopCPUProfile(); f.Close() }()
 	}
 	// Warm everything up (connections, the function's environments: one
-	// per concurrent client), then measure one client, then several.
-	phase := func(url string, n int, check func(*http.Response, []byte) error) (loadStats, error) {
-		if w := runLoad(ctx, url, n, *warmup, check); w.Errors > 0 {
-			return w, fmt.Errorf("warm-up with %d clients: %d errors, first: %s", n, w.Errors, w.FirstErr)
-		}
-		return runLoad(ctx, url, n, *requests, check), nil
-	}
+	// per concurrent client), then measure one client, then several, the
+	// floor and gureum in alternating slices.
+	floor := newLoadTarget(floorURL, checkFloor, *clients)
+	defer floor.close()
+	fn := newLoadTarget(gureumInvoke, checkInvoke, *clients)
+	defer fn.close()
 	fmt.Fprintln(stderr, "measuring...")
-	var perr error
-	if res.Floor1, perr = phase(floorURL, 1, checkFloor); perr != nil {
-		return fail(fmt.Errorf("floor: %w", perr))
+	for _, n := range []int{1, *clients} {
+		for _, t := range []*loadTarget{floor, fn} {
+			if w := runLoad(ctx, t, n, *warmup); w.Errors > 0 && (n == 1 || t == floor) {
+				return fail(fmt.Errorf("warm-up of %s with %d clients: %d errors, first: %s", t.url, n, w.Errors, w.FirstErr))
+			}
+		}
+		// Errors of gureum with several clients are results, not failures.
+		st := interleave(ctx, []*loadTarget{floor, fn}, n, *requests, *rounds)
+		if n == 1 {
+			res.Floor1, res.Gureum1 = st[0], st[1]
+			if res.Gureum1.Errors > 0 {
+				return fail(fmt.Errorf("gureum with one client: %d errors, first: %s", res.Gureum1.Errors, res.Gureum1.FirstErr))
+			}
+		} else {
+			res.FloorN, res.GureumN = st[0], st[1]
+		}
 	}
-	if res.Gureum1, perr = phase(gureumInvoke, 1, checkInvoke); perr != nil {
-		return fail(fmt.Errorf("gureum: %w", perr))
-	}
-	if res.FloorN, perr = phase(floorURL, *clients, checkFloor); perr != nil {
-		return fail(fmt.Errorf("floor: %w", perr))
-	}
-	// Errors with several clients are results, not failures of the run.
-	runLoad(ctx, gureumInvoke, *clients, *warmup, checkInvoke)
-	res.GureumN = runLoad(ctx, gureumInvoke, *clients, *requests, checkInvoke)
 	if *cpuProfile != "" {
 		pprof.StopCPUProfile()
 	}
@@ -243,7 +248,7 @@ func benchInvoke(ctx context.Context, args []string, stdout, stderr io.Writer) i
 
 func printInvokeBench(w io.Writer, r *invokeBenchResult, requests int) {
 	us := func(d time.Duration) string { return fmt.Sprintf("%d µs", d.Microseconds()) }
-	fmt.Fprintf(w, "Lambda Invoke, no-op aws-lambda-go %s function (provided.al2023), %d requests per client, servers in %s\n\n",
+	fmt.Fprintf(w, "Lambda Invoke, no-op aws-lambda-go %s function (provided.al2023), %d requests per client (floor and gureum in alternating slices), servers in %s\n\n",
 		awsLambdaGoVersion, requests, r.ServerProcess)
 	fmt.Fprintf(w, "| what | p50 | p90 | p99 | one client | %d clients | errors |\n|---|---|---|---|---|---|---|\n", r.GureumN.Clients)
 	row := func(name string, one, many loadStats) {
@@ -273,10 +278,56 @@ func printInvokeBench(w io.Writer, r *invokeBenchResult, requests int) {
 	}
 }
 
-// runLoad sends perClient invocations from each of n clients (each its own
-// keep-alive connection), one after another per client, and measures them.
-func runLoad(ctx context.Context, url string, n, perClient int, check func(*http.Response, []byte) error) loadStats {
-	st := loadStats{Clients: n, Requests: n * perClient}
+// loadTarget is one endpoint under load with its clients, each with its own
+// keep-alive connection (kept across slices).
+type loadTarget struct {
+	url     string
+	check   func(*http.Response, []byte) error
+	clients []*http.Client
+}
+
+func newLoadTarget(url string, check func(*http.Response, []byte) error, n int) *loadTarget {
+	t := &loadTarget{url: url, check: check}
+	for range n {
+		t.clients = append(t.clients, &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 1, DisableCompression: true}})
+	}
+	return t
+}
+
+func (t *loadTarget) close() {
+	for _, c := range t.clients {
+		c.Transport.(*http.Transport).CloseIdleConnections()
+	}
+}
+
+// interleave measures targets in turn, rounds slices each, and merges each
+// target's slices.
+func interleave(ctx context.Context, targets []*loadTarget, n, perClient, rounds int) []loadStats {
+	rounds = max(1, min(rounds, perClient))
+	parts := make([][]loadStats, len(targets))
+	for r := range rounds {
+		slice := perClient/rounds + btoi(r < perClient%rounds)
+		for i, t := range targets {
+			parts[i] = append(parts[i], runLoad(ctx, t, n, slice))
+		}
+	}
+	out := make([]loadStats, len(targets))
+	for i := range targets {
+		out[i] = mergeStats(parts[i])
+	}
+	return out
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// runLoad sends perClient requests from each of the first n clients of t,
+// one after another per client, and measures them.
+func runLoad(ctx context.Context, t *loadTarget, n, perClient int) loadStats {
 	lat := make([][]time.Duration, n)
 	errs := make([]int, n)
 	firstErr := make([]error, n)
@@ -285,14 +336,12 @@ func runLoad(ctx context.Context, url string, n, perClient int, check func(*http
 	for c := range n {
 		lat[c] = make([]time.Duration, 0, perClient)
 		wg.Go(func() {
-			tr := &http.Transport{MaxIdleConnsPerHost: 1, DisableCompression: true}
-			defer tr.CloseIdleConnections()
-			hc := &http.Client{Transport: tr}
+			hc := t.clients[c]
 			buf := bytes.NewBuffer(make([]byte, 0, 512))
 			<-start
 			for range perClient {
 				t0 := time.Now()
-				err := invokeOnce(ctx, hc, url, buf, check)
+				err := invokeOnce(ctx, hc, t.url, buf, t.check)
 				lat[c] = append(lat[c], time.Since(t0))
 				if err != nil {
 					errs[c]++
@@ -306,22 +355,40 @@ func runLoad(ctx context.Context, url string, n, perClient int, check func(*http
 	t0 := time.Now()
 	close(start)
 	wg.Wait()
-	st.Elapsed = time.Since(t0)
-	all := slices.Concat(lat...)
-	slices.Sort(all)
-	at := func(p float64) time.Duration {
-		if len(all) == 0 {
-			return 0
-		}
-		return all[min(len(all)-1, int(p*float64(len(all))))]
-	}
-	st.P50, st.P90, st.P99 = at(0.50), at(0.90), at(0.99)
-	st.PerSecond = float64(st.Requests) / st.Elapsed.Seconds()
+	st := loadStats{Clients: n, Requests: n * perClient, Elapsed: time.Since(t0), lat: slices.Concat(lat...)}
 	for c := range n {
 		st.Errors += errs[c]
 		if st.FirstErr == "" && firstErr[c] != nil {
 			st.FirstErr = firstErr[c].Error()
 		}
+	}
+	return mergeStats([]loadStats{st})
+}
+
+// mergeStats combines measurements of the same target: requests, errors
+// and elapsed times add up; percentiles are those of all the latencies.
+func mergeStats(parts []loadStats) loadStats {
+	var st loadStats
+	for _, p := range parts {
+		st.Clients = p.Clients
+		st.Requests += p.Requests
+		st.Errors += p.Errors
+		st.Elapsed += p.Elapsed
+		st.lat = append(st.lat, p.lat...)
+		if st.FirstErr == "" {
+			st.FirstErr = p.FirstErr
+		}
+	}
+	slices.Sort(st.lat)
+	at := func(p float64) time.Duration {
+		if len(st.lat) == 0 {
+			return 0
+		}
+		return st.lat[min(len(st.lat)-1, int(p*float64(len(st.lat))))]
+	}
+	st.P50, st.P90, st.P99 = at(0.50), at(0.90), at(0.99)
+	if st.Elapsed > 0 {
+		st.PerSecond = float64(st.Requests) / st.Elapsed.Seconds()
 	}
 	return st
 }

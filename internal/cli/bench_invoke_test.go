@@ -33,7 +33,10 @@ func TestRunLoad(t *testing.T) {
 		}
 		return nil
 	}
-	st := runLoad(context.Background(), srv.URL, 3, 30, check)
+	target := newLoadTarget(srv.URL, check, 3)
+	defer target.close()
+	st := runLoad(context.Background(), target, 3, 30)
+	require.Equal(t, 3, st.Clients)
 	require.Equal(t, 90, st.Requests)
 	require.EqualValues(t, 90, n.Load())
 	require.Equal(t, 30, st.Errors)
@@ -42,6 +45,17 @@ func TestRunLoad(t *testing.T) {
 	require.LessOrEqual(t, st.P50, st.P90)
 	require.LessOrEqual(t, st.P90, st.P99)
 	require.Positive(t, st.PerSecond)
+
+	// Alternating slices add up to the same counts.
+	n.Store(0)
+	both := interleave(context.Background(), []*loadTarget{target, target}, 2, 25, 4)
+	require.EqualValues(t, 100, n.Load())
+	for _, st := range both {
+		require.Equal(t, 50, st.Requests)
+		require.Len(t, st.lat, 50)
+		require.Equal(t, 2, st.Clients)
+	}
+	require.Equal(t, 33, both[0].Errors+both[1].Errors)
 }
 
 func TestPrintInvokeBench(t *testing.T) {
