@@ -25,6 +25,7 @@ import (
 	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
 	"github.com/stretchr/testify/require"
 
+	"github.com/gureum-dev/gureum/internal/lambda/bootstrap"
 	"github.com/gureum-dev/gureum/internal/sandbox"
 )
 
@@ -154,6 +155,9 @@ func TestKillNineTwiceWithLambda(t *testing.T) {
 	}
 	if _, err := sandbox.Check(); err != nil {
 		t.Skipf("sandboxes cannot run here: %v", err)
+	}
+	if _, err := bootstrap.For("python3.12"); err != nil {
+		t.Skipf("python3.12 functions cannot run here: %v", err)
 	}
 	t.Parallel()
 	const (
