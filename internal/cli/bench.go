@@ -28,14 +28,14 @@ import (
 
 func init() {
 	register("bench", command{
-		summary: "benchmarks: bench startup (exec to first API answer, idle RSS); bench sfn (durable transitions/s, Express latency)",
+		summary: "benchmarks: bench startup (exec to first API answer, idle RSS); bench sfn (durable transitions/s, Express latency); bench invoke (Lambda Invoke vs the HTTP floor, cold start)",
 		run:     runBench,
 	})
 }
 
 func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprintln(stderr, "usage: gureum bench startup [flags]")
+		fmt.Fprintln(stderr, "usage: gureum bench startup|sfn|invoke [flags]")
 		return exitError
 	}
 	switch args[0] {
@@ -43,8 +43,12 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return benchStartup(ctx, args[1:], stdout, stderr)
 	case "sfn":
 		return benchSFN(ctx, args[1:], stdout, stderr)
+	case "invoke":
+		return benchInvoke(ctx, args[1:], stdout, stderr)
+	case "http-floor": // bench invoke's reference server, in a child process
+		return benchHTTPFloor(ctx, args[1:], stdout, stderr)
 	default:
-		fmt.Fprintf(stderr, "gureum bench: unknown benchmark %q (have: startup, sfn)\n", args[0])
+		fmt.Fprintf(stderr, "gureum bench: unknown benchmark %q (have: startup, sfn, invoke)\n", args[0])
 		return exitError
 	}
 }

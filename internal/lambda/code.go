@@ -24,8 +24,9 @@ const (
 // codeStore keeps deployment packages content-addressed under dir/code:
 // <hex sha256>.zip, unpacked once into <hex sha256>/.
 type codeStore struct {
-	dir string
-	mu  sync.Mutex // serializes unpacking
+	dir   string
+	mu    sync.Mutex // serializes unpacking
+	ready sync.Map   // hex sha256 → unpacked directory (never removed)
 
 	buildMu  sync.Mutex             // guards building
 	building map[string]*sync.Mutex // per package: one Go build at a time (gobuild.go)
@@ -39,6 +40,12 @@ func newCodeStore(dataDir string) (*codeStore, error) {
 			return nil, err
 		}
 		dataDir = d
+	}
+	// Absolute: the sandbox binds code and runtimes by absolute path (a
+	// relative --data used to fail every invocation).
+	dataDir, err := filepath.Abs(dataDir)
+	if err != nil {
+		return nil, fmt.Errorf("code store: %w", err)
 	}
 	dir := filepath.Join(dataDir, "code")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -96,13 +103,14 @@ func (c *codeStore) zipPath(hexSum string) string { return filepath.Join(c.dir, 
 // on first use. Files are world-readable and read-only; the tree is shared by
 // every environment of every version with that code.
 func (c *codeStore) unpacked(hexSum string) (string, error) {
-	dir := filepath.Join(c.dir, hexSum)
-	if _, err := os.Stat(filepath.Join(dir, ".complete")); err == nil {
-		return dir, nil
+	if dir, ok := c.ready.Load(hexSum); ok { // every warm invocation: no stat
+		return dir.(string), nil
 	}
+	dir := filepath.Join(c.dir, hexSum)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if _, err := os.Stat(filepath.Join(dir, ".complete")); err == nil {
+		c.ready.Store(hexSum, dir)
 		return dir, nil
 	}
 	raw, err := os.ReadFile(c.zipPath(hexSum))
@@ -131,6 +139,7 @@ func (c *codeStore) unpacked(hexSum string) (string, error) {
 	if err := os.Rename(tmp, dir); err != nil {
 		return "", err
 	}
+	c.ready.Store(hexSum, dir)
 	return dir, nil
 }
 

@@ -2,6 +2,7 @@ package lambda
 
 import (
 	"context"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -374,6 +375,7 @@ func (s *Service) CreateFunction(ctx context.Context, sc Scope, in *CreateFuncti
 	}
 	_, err = s.store.FunctionCreate(ctx, &store.FunctionCreateParams{Account: sc.Account, Region: sc.Region, Name: ref.Name,
 		ARN: c.FunctionArn, Spec: spec, CodeSHA256: c.CodeSha256, RevisionID: c.RevisionID})
+	s.docs.forget(sc, ref.Name)
 	if errors.Is(err, store.ErrAlreadyExists) {
 		return nil, errorf(KindResourceConflict, "Function already exist: %s", ref.Name)
 	}
@@ -626,6 +628,7 @@ func (s *Service) DeleteFunction(ctx context.Context, sc Scope, ref FunctionRef)
 		return err
 	}
 	_, err := s.store.FunctionDelete(ctx, &store.FunctionDeleteParams{Account: sc.Account, Region: sc.Region, Name: ref.Name})
+	s.docs.forget(sc, ref.Name)
 	if errors.Is(err, store.ErrNotFound) {
 		return notFound(sc, ref.Name)
 	}
@@ -718,5 +721,5 @@ func b64ToHex(b64 string) string {
 	if err != nil {
 		return ""
 	}
-	return fmt.Sprintf("%x", raw)
+	return hex.EncodeToString(raw)
 }

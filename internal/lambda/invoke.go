@@ -115,7 +115,7 @@ func (s *Service) SetEndpoint(url string) {
 // Invoke runs a function.
 func (s *Service) Invoke(ctx context.Context, sc Scope, in *InvokeInput) (*InvokeOutput, error) {
 	sc = in.Ref.in(sc)
-	_, doc, err := s.load(ctx, sc, in.Ref.Name)
+	doc, err := s.loadShared(ctx, sc, in.Ref.Name)
 	if errors.Is(err, ErrNotFound) { // Invoke names the version it looked for
 		q := in.Ref.Qualifier
 		if q == "" {

@@ -76,6 +76,7 @@ type Service struct {
 	opts  Options
 	log   *slog.Logger
 	pool  *pool
+	docs  *docCache
 
 	mu       sync.Mutex
 	endpoint string
@@ -97,7 +98,7 @@ func New(st store.Store, opts Options) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Service{store: st, code: cs, opts: opts, log: opts.Logger, pool: newPool()}, nil
+	return &Service{store: st, code: cs, opts: opts, log: opts.Logger, pool: newPool(), docs: newDocCache(st.Driver())}, nil
 }
 
 // FunctionRef is a parsed FunctionName parameter: a name, a full ARN or a
@@ -184,6 +185,7 @@ func (s *Service) update(ctx context.Context, sc Scope, name string, fn func(doc
 		}
 		_, err = s.store.FunctionUpdate(ctx, &store.FunctionUpdateParams{Account: sc.Account, Region: sc.Region, Name: name,
 			ExpectedVersion: row.Version, Spec: spec, CodeSHA256: doc.Latest.CodeSha256, RevisionID: doc.Latest.RevisionID})
+		s.docs.forget(sc, name)
 		switch {
 		case err == nil:
 			return doc, nil

@@ -327,6 +327,30 @@ func writeFile(path, s string) error {
 	return nil
 }
 
+// preadInt reads the number in a small cgroup file kept open, with one
+// pread (os.File.ReadAt takes a second call to see the end of the file).
+func preadInt(f *os.File) (int64, error) {
+	rc, err := f.SyscallConn()
+	if err != nil {
+		return 0, err
+	}
+	var (
+		b    [32]byte
+		n    int
+		rerr error
+	)
+	if err := rc.Read(func(fd uintptr) bool {
+		n, rerr = syscall.Pread(int(fd), b[:], 0)
+		return true
+	}); err != nil {
+		return 0, err
+	}
+	if rerr != nil {
+		return 0, fmt.Errorf("read %s: %w", f.Name(), rerr)
+	}
+	return strconv.ParseInt(string(bytes.TrimSpace(b[:n])), 10, 64)
+}
+
 func readInt(path string) (int64, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {

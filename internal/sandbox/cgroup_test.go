@@ -219,6 +219,17 @@ func TestV2Methods(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, int64(2), n)
 	assert.Equal(t, []string{dir}, c.paths())
+	// Resets write "reset" through one descriptor kept open, which later
+	// reads use (Linux 6.12's per-descriptor peak).
+	require.NoError(t, c.resetMemoryPeak())
+	kept := c.peak
+	require.NotNil(t, kept)
+	require.NoError(t, c.resetMemoryPeak())
+	assert.Same(t, kept, c.peak, "the second reset reuses the descriptor")
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "memory.peak"), []byte("2097152\n"), 0o644))
+	peak, err = c.memoryPeak()
+	require.NoError(t, err)
+	assert.Equal(t, int64(2<<20), peak)
 
 	// Kernels without memory.peak (before 5.19) or per-fd reset.
 	old := &cgroupV2{dir: t.TempDir()}
@@ -251,7 +262,13 @@ func TestV1Methods(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, int64(2<<20), peak)
 	require.NoError(t, c.resetMemoryPeak())
-	assert.Equal(t, "0", readFile(t, filepath.Join(mem, "memory.max_usage_in_bytes")))
+	// "0" written at the start of the kept descriptor (the kernel resets the
+	// peak on any write; a plain file keeps the old bytes after it).
+	assert.Equal(t, "0097152\n", readFile(t, filepath.Join(mem, "memory.max_usage_in_bytes")))
+	require.NoError(t, os.WriteFile(filepath.Join(mem, "memory.max_usage_in_bytes"), []byte("4194304\n"), 0o644))
+	peak, err = c.memoryPeak()
+	require.NoError(t, err)
+	assert.Equal(t, int64(4<<20), peak, "read again through the kept descriptor")
 	n, err := c.oomKills()
 	require.NoError(t, err)
 	assert.Equal(t, int64(1), n)

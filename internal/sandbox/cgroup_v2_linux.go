@@ -3,7 +3,6 @@ package sandbox
 import (
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -127,12 +126,7 @@ func (c *cgroupV2) procs() ([]int, error) {
 
 func (c *cgroupV2) memoryPeak() (int64, error) {
 	if c.peak != nil {
-		b := make([]byte, 32)
-		n, err := c.peak.ReadAt(b, 0)
-		if err != nil && err != io.EOF {
-			return 0, err
-		}
-		return strconv.ParseInt(strings.TrimSpace(string(b[:n])), 10, 64)
+		return preadInt(c.peak)
 	}
 	n, err := readInt(filepath.Join(c.dir, "memory.peak"))
 	if errors.Is(err, fs.ErrNotExist) { // before Linux 5.19
@@ -144,6 +138,11 @@ func (c *cgroupV2) memoryPeak() (int64, error) {
 // resetMemoryPeak uses the per-file-descriptor reset of memory.peak (Linux
 // 6.12): later reads through the same descriptor see the peak since.
 func (c *cgroupV2) resetMemoryPeak() error {
+	if c.peak != nil { // a reset through the same descriptor starts a new peak
+		if _, err := c.peak.WriteAt([]byte("reset\n"), 0); err == nil {
+			return nil
+		}
+	}
 	f, err := os.OpenFile(filepath.Join(c.dir, "memory.peak"), os.O_RDWR, 0)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrPermission) {

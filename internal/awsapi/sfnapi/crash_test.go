@@ -20,6 +20,43 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// TestMain removes the binary the crash tests built.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binDir != "" {
+		_ = os.RemoveAll(binDir)
+	}
+	os.Exit(code)
+}
+
+var (
+	binOnce sync.Once
+	binDir  string
+	binPath string
+	binErr  error
+)
+
+// gureumBinary returns the gureum binary the crash tests run:
+// GUREUM_TEST_BINARY when set (the test script's build), else one built once
+// for the whole package run.
+func gureumBinary(t *testing.T) string {
+	t.Helper()
+	if bin := os.Getenv("GUREUM_TEST_BINARY"); bin != "" {
+		return bin
+	}
+	binOnce.Do(func() {
+		if binDir, binErr = os.MkdirTemp("", "gureum-sfnapi-test-"); binErr != nil {
+			return
+		}
+		binPath = filepath.Join(binDir, "gureum")
+		build := exec.Command("go", "build", "-o", binPath, "../../../cmd/gureum")
+		build.Stderr = os.Stderr
+		binErr = build.Run()
+	})
+	require.NoError(t, binErr, "build gureum")
+	return binPath
+}
+
 // gureumProcess is the real binary serving on a loopback port.
 type gureumProcess struct {
 	cmd *exec.Cmd
@@ -74,15 +111,8 @@ func TestKillNineAndRestart(t *testing.T) {
 		t.Skip("builds and runs the gureum binary")
 	}
 	t.Parallel()
-	dir := t.TempDir()
-	bin := os.Getenv("GUREUM_TEST_BINARY") // a prebuilt binary, else built here
-	if bin == "" {
-		bin = filepath.Join(dir, "gureum")
-		build := exec.Command("go", "build", "-o", bin, "../../../cmd/gureum")
-		build.Stderr = os.Stderr
-		require.NoError(t, build.Run())
-	}
-	data := filepath.Join(dir, "data")
+	bin := gureumBinary(t)
+	data := filepath.Join(t.TempDir(), "data")
 
 	p := startBinary(t, bin, data)
 	c := p.client()

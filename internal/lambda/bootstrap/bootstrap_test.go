@@ -218,5 +218,9 @@ func TestMaterialize(t *testing.T) {
 	r, err := For("provided.al2023")
 	require.NoError(t, err)
 	require.Empty(t, r.Files())
-	require.NoError(t, r.Materialize(filepath.Join(t.TempDir(), "unused")))
+	dir := filepath.Join(t.TempDir(), "provided")
+	require.NoError(t, r.Materialize(dir))
+	fi, err := os.Stat(dir)
+	require.NoError(t, err, "an empty directory: the service mounts it as every runtime's")
+	require.True(t, fi.IsDir())
 }
