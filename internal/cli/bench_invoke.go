@@ -13,6 +13,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httputil"
+	neturl "net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -80,6 +82,8 @@ type loadStats struct {
 type invokeBenchResult struct {
 	Floor1        loadStats `json:"floorOneClient"`
 	FloorN        loadStats `json:"floorClients"`
+	Proxy1        loadStats `json:"proxyOneClient"`
+	ProxyN        loadStats `json:"proxyClients"`
 	Gureum1       loadStats `json:"gureumOneClient"`
 	GureumN       loadStats `json:"gureumClients"`
 	P50Ratio      float64   `json:"p50RatioToFloor"`
@@ -100,7 +104,7 @@ func benchInvoke(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	clients := fs.Int("clients", 8, "concurrent clients of the concurrency phase")
 	warmup := fs.Int("warmup", 500, "unmeasured invocations per client before each phase")
 	rounds := fs.Int("rounds", 10, "the floor and gureum are measured in alternating slices of --requests/--rounds, so that both see the same machine")
-	cold := fs.Int("cold", 5, "cold starts of new nodejs20.x functions to measure (0 skips)")
+	cold := fs.Int("cold", 9, "cold starts of new nodejs20.x functions to measure, each paired with node -e 0 (0 skips)")
 	bin := fs.String("binary", "", "gureum binary to run as the server (default: this executable)")
 	inProcess := fs.Bool("in-process", false, "run the server and the floor inside this process (for --cpuprofile)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the warm phases to this file (with --in-process it covers the server)")
@@ -132,7 +136,7 @@ func benchInvoke(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	}
 
 	// The floor and gureum, both in child processes (or both in this one).
-	var floorURL, gureumURL string
+	var floorURL, proxyURL, gureumURL string
 	res := invokeBenchResult{ServerProcess: "child processes"}
 	if *inProcess {
 		res.ServerProcess = "in-process"
@@ -142,6 +146,12 @@ func benchInvoke(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		}
 		defer floor.Close()
 		floorURL = floor.url
+		proxy, err := startProxyInProcess(floorURL)
+		if err != nil {
+			return fail(err)
+		}
+		defer proxy.Close()
+		proxyURL = proxy.url
 		cfg := config.Default(os.Getenv)
 		cfg.DataDir, cfg.Addr, cfg.LogLevel = filepath.Join(dir, "data"), "127.0.0.1:0", slog.LevelError
 		srv, err := server.New(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
@@ -167,6 +177,12 @@ func benchInvoke(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		}
 		defer floor.stop()
 		floorURL = floor.url
+		proxy, err := startChild(ctx, exe, "bench", "http-floor", "--proxy-to", floorURL)
+		if err != nil {
+			return fail(fmt.Errorf("HTTP proxy: %w", err))
+		}
+		defer proxy.stop()
+		proxyURL = proxy.url
 		g, err := startChild(ctx, *bin, "server", "--data", filepath.Join(dir, "data"), "--log-level", "error")
 		if err != nil {
 			return fail(fmt.Errorf("gureum server: %w", err))
@@ -207,24 +223,26 @@ func benchInvoke(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	// floor and gureum in alternating slices.
 	floor := newLoadTarget(floorURL, checkFloor, *clients)
 	defer floor.close()
+	proxy := newLoadTarget(proxyURL, checkFloor, *clients)
+	defer proxy.close()
 	fn := newLoadTarget(gureumInvoke, checkInvoke, *clients)
 	defer fn.close()
 	fmt.Fprintln(stderr, "measuring...")
 	for _, n := range []int{1, *clients} {
-		for _, t := range []*loadTarget{floor, fn} {
-			if w := runLoad(ctx, t, n, *warmup); w.Errors > 0 && (n == 1 || t == floor) {
+		for _, t := range []*loadTarget{floor, proxy, fn} {
+			if w := runLoad(ctx, t, n, *warmup); w.Errors > 0 && (n == 1 || t != fn) {
 				return fail(fmt.Errorf("warm-up of %s with %d clients: %d errors, first: %s", t.url, n, w.Errors, w.FirstErr))
 			}
 		}
 		// Errors of gureum with several clients are results, not failures.
-		st := interleave(ctx, []*loadTarget{floor, fn}, n, *requests, *rounds)
+		st := interleave(ctx, []*loadTarget{floor, proxy, fn}, n, *requests, *rounds)
 		if n == 1 {
-			res.Floor1, res.Gureum1 = st[0], st[1]
+			res.Floor1, res.Proxy1, res.Gureum1 = st[0], st[1], st[2]
 			if res.Gureum1.Errors > 0 {
 				return fail(fmt.Errorf("gureum with one client: %d errors, first: %s", res.Gureum1.Errors, res.Gureum1.FirstErr))
 			}
 		} else {
-			res.FloorN, res.GureumN = st[0], st[1]
+			res.FloorN, res.ProxyN, res.GureumN = st[0], st[1], st[2]
 		}
 	}
 	if *cpuProfile != "" {
@@ -256,6 +274,9 @@ func printInvokeBench(w io.Writer, r *invokeBenchResult, requests int) {
 			one.PerSecond, many.PerSecond, one.Errors+many.Errors)
 	}
 	row("HTTP floor (Go net/http, fixed JSON)", r.Floor1, r.FloorN)
+	if r.Proxy1.Requests > 0 {
+		row("reference: Go reverse proxy (net/http/httputil) → floor", r.Proxy1, r.ProxyN)
+	}
 	row("gureum Invoke, warm", r.Gureum1, r.GureumN)
 	fmt.Fprintln(w)
 	verdict := func(ok bool) string {
@@ -264,7 +285,11 @@ func printInvokeBench(w io.Writer, r *invokeBenchResult, requests int) {
 		}
 		return "MISSED"
 	}
-	fmt.Fprintf(w, "warm p50: %.2f× the floor (target ≤ 2.5×: %s)\n", r.P50Ratio, verdict(r.P50Ratio <= 2.5))
+	fmt.Fprintf(w, "warm p50: %.2f× the floor (target ≤ 2.5×: %s)", r.P50Ratio, verdict(r.P50Ratio <= 2.5))
+	if r.Proxy1.P50 > 0 {
+		fmt.Fprintf(w, "; a bare reverse proxy: %.2f× the floor", float64(r.Proxy1.P50)/float64(r.Floor1.P50))
+	}
+	fmt.Fprintln(w)
 	fmt.Fprintf(w, "%d clients: %d errors, throughput %.2f× one client's (target 0 errors, ≥ 1.6×: %s)\n",
 		r.GureumN.Clients, r.GureumN.Errors, r.ScaleRatio, verdict(r.GureumN.Errors == 0 && r.ScaleRatio >= 1.6))
 	if r.GureumN.FirstErr != "" {
@@ -274,7 +299,7 @@ func printInvokeBench(w io.Writer, r *invokeBenchResult, requests int) {
 		sortedCold := slices.Sorted(slices.Values(r.ColdMs))
 		fmt.Fprintf(w, "cold start, first Invoke of a new nodejs20.x function: median %.1f ms (min %.1f, max %.1f, %d runs); `node -e 0` (%s): median %.1f ms\n",
 			r.ColdMedianMs, sortedCold[0], sortedCold[len(sortedCold)-1], len(r.ColdMs), r.NodeVersion, r.NodeMedianMs)
-		fmt.Fprintf(w, "cold start - node -e 0: %+.1f ms (target ≤ +20 ms: %s)\n", r.ColdOverNode, verdict(r.ColdOverNode <= 20))
+		fmt.Fprintf(w, "cold start - node -e 0 (median of %d pairs): %+.1f ms (target ≤ +20 ms: %s)\n", len(r.ColdMs), r.ColdOverNode, verdict(r.ColdOverNode <= 20))
 	}
 }
 
@@ -413,16 +438,32 @@ func invokeOnce(ctx context.Context, hc *http.Client, url string, buf *bytes.Buf
 }
 
 // benchCold measures the first Invoke of new Node.js functions, each created
-// just before, and `node -e 0` of the same interpreter.
+// just before, each next to a run of `node -e 0` of the same interpreter
+// (pairs, so that both see the same machine); ColdOverNode is the median of
+// the pairs' differences.
 func benchCold(ctx context.Context, url string, n int, res *invokeBenchResult) error {
+	rt, err := bootstrap.For("nodejs20.x")
+	if err != nil {
+		return err
+	}
+	res.NodeVersion = rt.Interpreter
+	if out, err := exec.CommandContext(ctx, rt.Interpreter, "--version").Output(); err == nil {
+		res.NodeVersion = rt.Interpreter + " " + strings.TrimSpace(string(out))
+	}
 	src := zipOf(map[string]zipEntry{"index.js": {body: []byte("exports.handler = async () => ({ok: true});\n")}})
 	hc := &http.Client{}
+	var diffs []float64
 	for i := range n {
+		t0 := time.Now()
+		if err := exec.CommandContext(ctx, rt.Interpreter, "-e", "0").Run(); err != nil {
+			return fmt.Errorf("node -e 0: %w", err)
+		}
+		nodeMs := float64(time.Since(t0).Microseconds()) / 1000
 		name := fmt.Sprintf("bench-cold-%d-%d", time.Now().UnixNano(), i)
 		if err := createFunction(ctx, url, name, "nodejs20.x", "index.handler", src); err != nil {
 			return err
 		}
-		t0 := time.Now()
+		t0 = time.Now()
 		err := invokeOnce(ctx, hc, url+fmt.Sprintf(invokeRoute, name), new(bytes.Buffer), func(resp *http.Response, body []byte) error {
 			if resp.StatusCode != http.StatusOK || resp.Header.Get("X-Amz-Function-Error") != "" {
 				return fmt.Errorf("cold invoke: HTTP %d: %.200s", resp.StatusCode, body)
@@ -432,26 +473,14 @@ func benchCold(ctx context.Context, url string, n int, res *invokeBenchResult) e
 		if err != nil {
 			return err
 		}
-		res.ColdMs = append(res.ColdMs, float64(time.Since(t0).Microseconds())/1000)
-	}
-	rt, err := bootstrap.For("nodejs20.x")
-	if err != nil {
-		return err
-	}
-	res.NodeVersion = rt.Interpreter
-	if out, err := exec.CommandContext(ctx, rt.Interpreter, "--version").Output(); err == nil {
-		res.NodeVersion = rt.Interpreter + " " + strings.TrimSpace(string(out))
-	}
-	for range max(n, 5) {
-		t0 := time.Now()
-		if err := exec.CommandContext(ctx, rt.Interpreter, "-e", "0").Run(); err != nil {
-			return fmt.Errorf("node -e 0: %w", err)
-		}
-		res.NodeMs = append(res.NodeMs, float64(time.Since(t0).Microseconds())/1000)
+		coldMs := float64(time.Since(t0).Microseconds()) / 1000
+		res.NodeMs = append(res.NodeMs, nodeMs)
+		res.ColdMs = append(res.ColdMs, coldMs)
+		diffs = append(diffs, coldMs-nodeMs)
 	}
 	res.ColdMedianMs = percentile(slices.Sorted(slices.Values(res.ColdMs)), 50)
 	res.NodeMedianMs = percentile(slices.Sorted(slices.Values(res.NodeMs)), 50)
-	res.ColdOverNode = res.ColdMedianMs - res.NodeMedianMs
+	res.ColdOverNode = percentile(slices.Sorted(slices.Values(diffs)), 50)
 	return nil
 }
 
@@ -544,6 +573,30 @@ func floorHandler(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(floorBody)
 }
 
+// startProxyInProcess serves a reverse proxy to url (the reference for one
+// extra HTTP hop).
+func startProxyInProcess(url string) (*inProcessFloor, error) {
+	h, err := reverseProxy(url)
+	if err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	srv := &http.Server{Handler: h}
+	go func() { _ = srv.Serve(ln) }()
+	return &inProcessFloor{url: "http://" + ln.Addr().String(), srv: srv}, nil
+}
+
+func reverseProxy(to string) (http.Handler, error) {
+	u, err := neturl.Parse(to)
+	if err != nil {
+		return nil, err
+	}
+	return httputil.NewSingleHostReverseProxy(u), nil
+}
+
 type inProcessFloor struct {
 	url string
 	srv *http.Server
@@ -567,15 +620,24 @@ func benchHTTPFloor(ctx context.Context, args []string, stdout, stderr io.Writer
 	fs := flag.NewFlagSet("gureum bench http-floor", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "127.0.0.1:0", "address to listen on")
+	proxyTo := fs.String("proxy-to", "", "serve a reverse proxy (net/http/httputil) to this URL instead")
 	if err := fs.Parse(args); err != nil {
 		return exitError
+	}
+	var h http.Handler = http.HandlerFunc(floorHandler)
+	if *proxyTo != "" {
+		var err error
+		if h, err = reverseProxy(*proxyTo); err != nil {
+			fmt.Fprintln(stderr, "gureum bench http-floor:", err)
+			return exitError
+		}
 	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		fmt.Fprintln(stderr, "gureum bench http-floor:", err)
 		return exitError
 	}
-	srv := &http.Server{Handler: http.HandlerFunc(floorHandler)}
+	srv := &http.Server{Handler: h}
 	go func() {
 		<-ctx.Done()
 		_ = srv.Close()
