@@ -1,17 +1,14 @@
 package cli
 
 import (
-	"archive/zip"
 	"bytes"
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -19,8 +16,6 @@ import (
 	"runtime/pprof"
 	"slices"
 	"strings"
-	"sync"
-	"syscall"
 	"time"
 
 	"github.com/gureum-dev/gureum/internal/config"
@@ -62,24 +57,12 @@ var (
 	invokeRoute = "/2015-03-31/functions/%s/invocations"
 )
 
-// loadStats is what one load phase measured.
-type loadStats struct {
-	Clients   int           `json:"clients"`
-	Requests  int           `json:"requests"`
-	Errors    int           `json:"errors"`
-	P50       time.Duration `json:"p50Ns"`
-	P90       time.Duration `json:"p90Ns"`
-	P99       time.Duration `json:"p99Ns"`
-	Elapsed   time.Duration `json:"elapsedNs"`
-	PerSecond float64       `json:"perSecond"`
-	FirstErr  string        `json:"firstError,omitempty"`
-	lat       []time.Duration
-}
-
 // invokeBenchResult is the whole benchmark's result (--json).
 type invokeBenchResult struct {
 	Floor1        loadStats `json:"floorOneClient"`
 	FloorN        loadStats `json:"floorClients"`
+	Proxy1        loadStats `json:"proxyOneClient"`
+	ProxyN        loadStats `json:"proxyClients"`
 	Gureum1       loadStats `json:"gureumOneClient"`
 	GureumN       loadStats `json:"gureumClients"`
 	P50Ratio      float64   `json:"p50RatioToFloor"`
@@ -100,7 +83,7 @@ func benchInvoke(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	clients := fs.Int("clients", 8, "concurrent clients of the concurrency phase")
 	warmup := fs.Int("warmup", 500, "unmeasured invocations per client before each phase")
 	rounds := fs.Int("rounds", 10, "the floor and gureum are measured in alternating slices of --requests/--rounds, so that both see the same machine")
-	cold := fs.Int("cold", 5, "cold starts of new nodejs20.x functions to measure (0 skips)")
+	cold := fs.Int("cold", 9, "cold starts of new nodejs20.x functions to measure, each paired with node -e 0 (0 skips)")
 	bin := fs.String("binary", "", "gureum binary to run as the server (default: this executable)")
 	inProcess := fs.Bool("in-process", false, "run the server and the floor inside this process (for --cpuprofile)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the warm phases to this file (with --in-process it covers the server)")
@@ -132,7 +115,7 @@ func benchInvoke(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	}
 
 	// The floor and gureum, both in child processes (or both in this one).
-	var floorURL, gureumURL string
+	var floorURL, proxyURL, gureumURL string
 	res := invokeBenchResult{ServerProcess: "child processes"}
 	if *inProcess {
 		res.ServerProcess = "in-process"
@@ -142,6 +125,12 @@ func benchInvoke(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		}
 		defer floor.Close()
 		floorURL = floor.url
+		proxy, err := startProxyInProcess(floorURL)
+		if err != nil {
+			return fail(err)
+		}
+		defer proxy.Close()
+		proxyURL = proxy.url
 		cfg := config.Default(os.Getenv)
 		cfg.DataDir, cfg.Addr, cfg.LogLevel = filepath.Join(dir, "data"), "127.0.0.1:0", slog.LevelError
 		srv, err := server.New(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
@@ -167,6 +156,12 @@ func benchInvoke(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		}
 		defer floor.stop()
 		floorURL = floor.url
+		proxy, err := startChild(ctx, exe, "bench", "http-floor", "--proxy-to", floorURL)
+		if err != nil {
+			return fail(fmt.Errorf("HTTP proxy: %w", err))
+		}
+		defer proxy.stop()
+		proxyURL = proxy.url
 		g, err := startChild(ctx, *bin, "server", "--data", filepath.Join(dir, "data"), "--log-level", "error")
 		if err != nil {
 			return fail(fmt.Errorf("gureum server: %w", err))
@@ -207,24 +202,26 @@ func benchInvoke(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	// floor and gureum in alternating slices.
 	floor := newLoadTarget(floorURL, checkFloor, *clients)
 	defer floor.close()
+	proxy := newLoadTarget(proxyURL, checkFloor, *clients)
+	defer proxy.close()
 	fn := newLoadTarget(gureumInvoke, checkInvoke, *clients)
 	defer fn.close()
 	fmt.Fprintln(stderr, "measuring...")
 	for _, n := range []int{1, *clients} {
-		for _, t := range []*loadTarget{floor, fn} {
-			if w := runLoad(ctx, t, n, *warmup); w.Errors > 0 && (n == 1 || t == floor) {
+		for _, t := range []*loadTarget{floor, proxy, fn} {
+			if w := runLoad(ctx, t, n, *warmup); w.Errors > 0 && (n == 1 || t != fn) {
 				return fail(fmt.Errorf("warm-up of %s with %d clients: %d errors, first: %s", t.url, n, w.Errors, w.FirstErr))
 			}
 		}
 		// Errors of gureum with several clients are results, not failures.
-		st := interleave(ctx, []*loadTarget{floor, fn}, n, *requests, *rounds)
+		st := interleave(ctx, []*loadTarget{floor, proxy, fn}, n, *requests, *rounds)
 		if n == 1 {
-			res.Floor1, res.Gureum1 = st[0], st[1]
+			res.Floor1, res.Proxy1, res.Gureum1 = st[0], st[1], st[2]
 			if res.Gureum1.Errors > 0 {
 				return fail(fmt.Errorf("gureum with one client: %d errors, first: %s", res.Gureum1.Errors, res.Gureum1.FirstErr))
 			}
 		} else {
-			res.FloorN, res.GureumN = st[0], st[1]
+			res.FloorN, res.ProxyN, res.GureumN = st[0], st[1], st[2]
 		}
 	}
 	if *cpuProfile != "" {
@@ -256,6 +253,9 @@ func printInvokeBench(w io.Writer, r *invokeBenchResult, requests int) {
 			one.PerSecond, many.PerSecond, one.Errors+many.Errors)
 	}
 	row("HTTP floor (Go net/http, fixed JSON)", r.Floor1, r.FloorN)
+	if r.Proxy1.Requests > 0 {
+		row("reference: Go reverse proxy (net/http/httputil) → floor", r.Proxy1, r.ProxyN)
+	}
 	row("gureum Invoke, warm", r.Gureum1, r.GureumN)
 	fmt.Fprintln(w)
 	verdict := func(ok bool) string {
@@ -264,7 +264,11 @@ func printInvokeBench(w io.Writer, r *invokeBenchResult, requests int) {
 		}
 		return "MISSED"
 	}
-	fmt.Fprintf(w, "warm p50: %.2f× the floor (target ≤ 2.5×: %s)\n", r.P50Ratio, verdict(r.P50Ratio <= 2.5))
+	fmt.Fprintf(w, "warm p50: %.2f× the floor (target ≤ 2.5×: %s)", r.P50Ratio, verdict(r.P50Ratio <= 2.5))
+	if r.Proxy1.P50 > 0 {
+		fmt.Fprintf(w, "; a bare reverse proxy: %.2f× the floor", float64(r.Proxy1.P50)/float64(r.Floor1.P50))
+	}
+	fmt.Fprintln(w)
 	fmt.Fprintf(w, "%d clients: %d errors, throughput %.2f× one client's (target 0 errors, ≥ 1.6×: %s)\n",
 		r.GureumN.Clients, r.GureumN.Errors, r.ScaleRatio, verdict(r.GureumN.Errors == 0 && r.ScaleRatio >= 1.6))
 	if r.GureumN.FirstErr != "" {
@@ -274,155 +278,37 @@ func printInvokeBench(w io.Writer, r *invokeBenchResult, requests int) {
 		sortedCold := slices.Sorted(slices.Values(r.ColdMs))
 		fmt.Fprintf(w, "cold start, first Invoke of a new nodejs20.x function: median %.1f ms (min %.1f, max %.1f, %d runs); `node -e 0` (%s): median %.1f ms\n",
 			r.ColdMedianMs, sortedCold[0], sortedCold[len(sortedCold)-1], len(r.ColdMs), r.NodeVersion, r.NodeMedianMs)
-		fmt.Fprintf(w, "cold start - node -e 0: %+.1f ms (target ≤ +20 ms: %s)\n", r.ColdOverNode, verdict(r.ColdOverNode <= 20))
+		fmt.Fprintf(w, "cold start - node -e 0 (median of %d pairs): %+.1f ms (target ≤ +20 ms: %s)\n", len(r.ColdMs), r.ColdOverNode, verdict(r.ColdOverNode <= 20))
 	}
-}
-
-// loadTarget is one endpoint under load with its clients, each with its own
-// keep-alive connection (kept across slices).
-type loadTarget struct {
-	url     string
-	check   func(*http.Response, []byte) error
-	clients []*http.Client
-}
-
-func newLoadTarget(url string, check func(*http.Response, []byte) error, n int) *loadTarget {
-	t := &loadTarget{url: url, check: check}
-	for range n {
-		t.clients = append(t.clients, &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 1, DisableCompression: true}})
-	}
-	return t
-}
-
-func (t *loadTarget) close() {
-	for _, c := range t.clients {
-		c.Transport.(*http.Transport).CloseIdleConnections()
-	}
-}
-
-// interleave measures targets in turn, rounds slices each, and merges each
-// target's slices.
-func interleave(ctx context.Context, targets []*loadTarget, n, perClient, rounds int) []loadStats {
-	rounds = max(1, min(rounds, perClient))
-	parts := make([][]loadStats, len(targets))
-	for r := range rounds {
-		slice := perClient/rounds + btoi(r < perClient%rounds)
-		for i, t := range targets {
-			parts[i] = append(parts[i], runLoad(ctx, t, n, slice))
-		}
-	}
-	out := make([]loadStats, len(targets))
-	for i := range targets {
-		out[i] = mergeStats(parts[i])
-	}
-	return out
-}
-
-func btoi(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}
-
-// runLoad sends perClient requests from each of the first n clients of t,
-// one after another per client, and measures them.
-func runLoad(ctx context.Context, t *loadTarget, n, perClient int) loadStats {
-	lat := make([][]time.Duration, n)
-	errs := make([]int, n)
-	firstErr := make([]error, n)
-	var wg sync.WaitGroup
-	start := make(chan struct{})
-	for c := range n {
-		lat[c] = make([]time.Duration, 0, perClient)
-		wg.Go(func() {
-			hc := t.clients[c]
-			buf := bytes.NewBuffer(make([]byte, 0, 512))
-			<-start
-			for range perClient {
-				t0 := time.Now()
-				err := invokeOnce(ctx, hc, t.url, buf, t.check)
-				lat[c] = append(lat[c], time.Since(t0))
-				if err != nil {
-					errs[c]++
-					if firstErr[c] == nil {
-						firstErr[c] = err
-					}
-				}
-			}
-		})
-	}
-	t0 := time.Now()
-	close(start)
-	wg.Wait()
-	st := loadStats{Clients: n, Requests: n * perClient, Elapsed: time.Since(t0), lat: slices.Concat(lat...)}
-	for c := range n {
-		st.Errors += errs[c]
-		if st.FirstErr == "" && firstErr[c] != nil {
-			st.FirstErr = firstErr[c].Error()
-		}
-	}
-	return mergeStats([]loadStats{st})
-}
-
-// mergeStats combines measurements of the same target: requests, errors
-// and elapsed times add up; percentiles are those of all the latencies.
-func mergeStats(parts []loadStats) loadStats {
-	var st loadStats
-	for _, p := range parts {
-		st.Clients = p.Clients
-		st.Requests += p.Requests
-		st.Errors += p.Errors
-		st.Elapsed += p.Elapsed
-		st.lat = append(st.lat, p.lat...)
-		if st.FirstErr == "" {
-			st.FirstErr = p.FirstErr
-		}
-	}
-	slices.Sort(st.lat)
-	at := func(p float64) time.Duration {
-		if len(st.lat) == 0 {
-			return 0
-		}
-		return st.lat[min(len(st.lat)-1, int(p*float64(len(st.lat))))]
-	}
-	st.P50, st.P90, st.P99 = at(0.50), at(0.90), at(0.99)
-	if st.Elapsed > 0 {
-		st.PerSecond = float64(st.Requests) / st.Elapsed.Seconds()
-	}
-	return st
-}
-
-func invokeOnce(ctx context.Context, hc *http.Client, url string, buf *bytes.Buffer, check func(*http.Response, []byte) error) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(benchEvent))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := hc.Do(req)
-	if err != nil {
-		return err
-	}
-	buf.Reset()
-	_, err = buf.ReadFrom(resp.Body)
-	resp.Body.Close()
-	if err != nil {
-		return err
-	}
-	return check(resp, buf.Bytes())
 }
 
 // benchCold measures the first Invoke of new Node.js functions, each created
-// just before, and `node -e 0` of the same interpreter.
+// just before, each next to a run of `node -e 0` of the same interpreter
+// (pairs, so that both see the same machine); ColdOverNode is the median of
+// the pairs' differences.
 func benchCold(ctx context.Context, url string, n int, res *invokeBenchResult) error {
+	rt, err := bootstrap.For("nodejs20.x")
+	if err != nil {
+		return err
+	}
+	res.NodeVersion = rt.Interpreter
+	if out, err := exec.CommandContext(ctx, rt.Interpreter, "--version").Output(); err == nil {
+		res.NodeVersion = rt.Interpreter + " " + strings.TrimSpace(string(out))
+	}
 	src := zipOf(map[string]zipEntry{"index.js": {body: []byte("exports.handler = async () => ({ok: true});\n")}})
 	hc := &http.Client{}
+	var diffs []float64
 	for i := range n {
+		t0 := time.Now()
+		if err := exec.CommandContext(ctx, rt.Interpreter, "-e", "0").Run(); err != nil {
+			return fmt.Errorf("node -e 0: %w", err)
+		}
+		nodeMs := float64(time.Since(t0).Microseconds()) / 1000
 		name := fmt.Sprintf("bench-cold-%d-%d", time.Now().UnixNano(), i)
 		if err := createFunction(ctx, url, name, "nodejs20.x", "index.handler", src); err != nil {
 			return err
 		}
-		t0 := time.Now()
+		t0 = time.Now()
 		err := invokeOnce(ctx, hc, url+fmt.Sprintf(invokeRoute, name), new(bytes.Buffer), func(resp *http.Response, body []byte) error {
 			if resp.StatusCode != http.StatusOK || resp.Header.Get("X-Amz-Function-Error") != "" {
 				return fmt.Errorf("cold invoke: HTTP %d: %.200s", resp.StatusCode, body)
@@ -432,206 +318,13 @@ func benchCold(ctx context.Context, url string, n int, res *invokeBenchResult) e
 		if err != nil {
 			return err
 		}
-		res.ColdMs = append(res.ColdMs, float64(time.Since(t0).Microseconds())/1000)
-	}
-	rt, err := bootstrap.For("nodejs20.x")
-	if err != nil {
-		return err
-	}
-	res.NodeVersion = rt.Interpreter
-	if out, err := exec.CommandContext(ctx, rt.Interpreter, "--version").Output(); err == nil {
-		res.NodeVersion = rt.Interpreter + " " + strings.TrimSpace(string(out))
-	}
-	for range max(n, 5) {
-		t0 := time.Now()
-		if err := exec.CommandContext(ctx, rt.Interpreter, "-e", "0").Run(); err != nil {
-			return fmt.Errorf("node -e 0: %w", err)
-		}
-		res.NodeMs = append(res.NodeMs, float64(time.Since(t0).Microseconds())/1000)
+		coldMs := float64(time.Since(t0).Microseconds()) / 1000
+		res.NodeMs = append(res.NodeMs, nodeMs)
+		res.ColdMs = append(res.ColdMs, coldMs)
+		diffs = append(diffs, coldMs-nodeMs)
 	}
 	res.ColdMedianMs = percentile(slices.Sorted(slices.Values(res.ColdMs)), 50)
 	res.NodeMedianMs = percentile(slices.Sorted(slices.Values(res.NodeMs)), 50)
-	res.ColdOverNode = res.ColdMedianMs - res.NodeMedianMs
+	res.ColdOverNode = percentile(slices.Sorted(slices.Values(diffs)), 50)
 	return nil
-}
-
-// createFunction creates a function from a zip over the Lambda API.
-func createFunction(ctx context.Context, url, name, runtime, handler string, zipFile []byte) error {
-	body, _ := json.Marshal(map[string]any{"FunctionName": name, "Runtime": runtime, "Handler": handler,
-		"Role": "arn:aws:iam::000000000000:role/gureum-bench", "Code": map[string]string{"ZipFile": base64.StdEncoding.EncodeToString(zipFile)}})
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url+"/2015-03-31/functions", bytes.NewReader(body))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	out, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != http.StatusCreated {
-		return fmt.Errorf("CreateFunction %s: HTTP %d: %s", name, resp.StatusCode, out)
-	}
-	return nil
-}
-
-type zipEntry struct {
-	body []byte
-	mode os.FileMode
-}
-
-func zipOf(files map[string]zipEntry) []byte {
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	for name, f := range files {
-		h := &zip.FileHeader{Name: name, Method: zip.Deflate}
-		h.SetMode(orDefault(f.mode, 0o644))
-		w, err := zw.CreateHeader(h)
-		if err == nil {
-			_, err = w.Write(f.body)
-		}
-		if err != nil {
-			panic(err) // writing to memory
-		}
-	}
-	if err := zw.Close(); err != nil {
-		panic(err)
-	}
-	return buf.Bytes()
-}
-
-func orDefault(m, def os.FileMode) os.FileMode {
-	if m == 0 {
-		return def
-	}
-	return m
-}
-
-// buildNoopFunction builds noopFunction for linux in a temporary module
-// under dir and returns the deployment zip (an executable bootstrap).
-func buildNoopFunction(ctx context.Context, goTool, dir string) ([]byte, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, err
-	}
-	goMod := "module gureum.dev/bench-noop\n\ngo 1.22\n\nrequire github.com/aws/aws-lambda-go " + awsLambdaGoVersion + "\n"
-	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte(goMod), 0o644); err != nil {
-		return nil, err
-	}
-	if err := os.WriteFile(filepath.Join(dir, "main.go"), []byte(noopFunction), 0o644); err != nil {
-		return nil, err
-	}
-	env := append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOWORK=off", "GOFLAGS=-mod=mod")
-	for _, args := range [][]string{{"mod", "tidy"}, {"build", "-trimpath", "-ldflags=-s -w", "-o", "bootstrap", "."}} {
-		cmd := exec.CommandContext(ctx, goTool, args...)
-		cmd.Dir, cmd.Env = dir, env
-		if out, err := cmd.CombinedOutput(); err != nil {
-			return nil, fmt.Errorf("%s %s: %w\n%s", goTool, strings.Join(args, " "), err, out)
-		}
-	}
-	bin, err := os.ReadFile(filepath.Join(dir, "bootstrap"))
-	if err != nil {
-		return nil, err
-	}
-	return zipOf(map[string]zipEntry{"bootstrap": {body: bin, mode: 0o755}}), nil
-}
-
-// floorHandler is the HTTP floor: fixed JSON for any request, after reading
-// its body, as a minimal API would.
-func floorHandler(w http.ResponseWriter, r *http.Request) {
-	_, _ = io.Copy(io.Discard, r.Body)
-	w.Header().Set("Content-Type", "application/json")
-	_, _ = w.Write(floorBody)
-}
-
-type inProcessFloor struct {
-	url string
-	srv *http.Server
-}
-
-func (f *inProcessFloor) Close() { _ = f.srv.Close() }
-
-func startFloorInProcess() (*inProcessFloor, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, err
-	}
-	srv := &http.Server{Handler: http.HandlerFunc(floorHandler)}
-	go func() { _ = srv.Serve(ln) }()
-	return &inProcessFloor{url: "http://" + ln.Addr().String(), srv: srv}, nil
-}
-
-// benchHTTPFloor serves the HTTP floor on a loopback port until stopped
-// (`gureum bench http-floor`, run by `bench invoke` as a child process).
-func benchHTTPFloor(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("gureum bench http-floor", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	addr := fs.String("addr", "127.0.0.1:0", "address to listen on")
-	if err := fs.Parse(args); err != nil {
-		return exitError
-	}
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
-		fmt.Fprintln(stderr, "gureum bench http-floor:", err)
-		return exitError
-	}
-	srv := &http.Server{Handler: http.HandlerFunc(floorHandler)}
-	go func() {
-		<-ctx.Done()
-		_ = srv.Close()
-	}()
-	fmt.Fprintf(stdout, "API: http://%s\n", ln.Addr())
-	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		fmt.Fprintln(stderr, "gureum bench http-floor:", err)
-		return exitError
-	}
-	return exitOK
-}
-
-// child is a server in a child process.
-type child struct {
-	cmd *exec.Cmd
-	url string
-}
-
-// startChild runs bin with args plus --addr on a free loopback port and
-// waits until it answers HTTP there.
-func startChild(ctx context.Context, bin string, args ...string) (*child, error) {
-	addr, err := freePort()
-	if err != nil {
-		return nil, err
-	}
-	cmd := exec.Command(bin, append(args, "--addr", addr)...)
-	var errOut bytes.Buffer
-	cmd.Stdout, cmd.Stderr = io.Discard, &errOut
-	if err := cmd.Start(); err != nil {
-		return nil, err
-	}
-	c := &child{cmd: cmd, url: "http://" + addr}
-	hc := &http.Client{Timeout: time.Second}
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		resp, err := hc.Get(c.url + "/_gureum/health")
-		if err == nil {
-			resp.Body.Close()
-			return c, nil
-		}
-		if time.Now().After(deadline) || ctx.Err() != nil {
-			c.stop()
-			return nil, fmt.Errorf("%s did not answer on %s: %v\n%s", bin, addr, err, errOut.String())
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
-
-func (c *child) stop() {
-	_ = c.cmd.Process.Signal(syscall.SIGTERM)
-	done := make(chan struct{})
-	go func() { _ = c.cmd.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(10 * time.Second):
-		_ = c.cmd.Process.Kill()
-		<-done
-	}
 }

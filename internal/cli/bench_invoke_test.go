@@ -64,13 +64,16 @@ func TestPrintInvokeBench(t *testing.T) {
 	printInvokeBench(&b, &invokeBenchResult{
 		Floor1:   loadStats{Clients: 1, P50: 100_000, P90: 150_000, P99: 200_000, PerSecond: 9000},
 		FloorN:   loadStats{Clients: 8, PerSecond: 25000},
+		Proxy1:   loadStats{Clients: 1, Requests: 10, P50: 300_000, P90: 400_000, P99: 600_000, PerSecond: 3000},
+		ProxyN:   loadStats{Clients: 8, PerSecond: 6000},
 		Gureum1:  loadStats{Clients: 1, P50: 240_000, P90: 300_000, P99: 500_000, PerSecond: 4000},
 		GureumN:  loadStats{Clients: 8, PerSecond: 7000},
 		P50Ratio: 2.4, ScaleRatio: 1.75, ColdMs: []float64{90, 95, 99}, ColdMedianMs: 95, NodeMedianMs: 80, ColdOverNode: 15,
 		NodeVersion: "node v20", ServerProcess: "child processes"}, 1000)
 	out := b.String()
 	require.Contains(t, out, "| gureum Invoke, warm | 240 µs | 300 µs | 500 µs | 4000/s | 7000/s | 0 |")
-	require.Contains(t, out, "warm p50: 2.40× the floor (target ≤ 2.5×: ok)")
+	require.Contains(t, out, "| reference: Go reverse proxy (net/http/httputil) → floor | 300 µs | 400 µs | 600 µs | 3000/s | 6000/s | 0 |")
+	require.Contains(t, out, "warm p50: 2.40× the floor (target ≤ 2.5×: ok); a bare reverse proxy: 3.00× the floor")
 	require.Contains(t, out, "throughput 1.75× one client's (target 0 errors, ≥ 1.6×: ok)")
-	require.Contains(t, out, "cold start - node -e 0: +15.0 ms (target ≤ +20 ms: ok)")
+	require.Contains(t, out, "cold start - node -e 0 (median of 3 pairs): +15.0 ms (target ≤ +20 ms: ok)")
 }
