@@ -2,7 +2,6 @@ package lambdaapi_test
 
 import (
 	"archive/zip"
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -14,7 +13,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -28,6 +26,7 @@ import (
 
 	"github.com/gureum-dev/gureum/internal/lambda/eventqueue"
 	"github.com/gureum-dev/gureum/internal/sandbox"
+	"github.com/gureum-dev/gureum/internal/testbin"
 )
 
 // gureumProcess is the real binary serving on a loopback port.
@@ -38,31 +37,8 @@ type gureumProcess struct {
 
 func startBinary(t *testing.T, bin, dataDir string) *gureumProcess {
 	t.Helper()
-	cmd := exec.Command(bin, "up", "--addr", "127.0.0.1:0", "--data", dataDir)
-	stdout, err := cmd.StdoutPipe()
-	require.NoError(t, err)
-	cmd.Stderr = os.Stderr
-	require.NoError(t, cmd.Start())
-	p := &gureumProcess{cmd: cmd}
-	t.Cleanup(func() {
-		if cmd.ProcessState == nil {
-			_ = cmd.Process.Kill()
-			_ = cmd.Wait()
-		}
-	})
-	lines := bufio.NewScanner(stdout)
-	for lines.Scan() {
-		if rest, ok := strings.CutPrefix(strings.TrimSpace(lines.Text()), "API:"); ok {
-			p.url = strings.Fields(rest)[0]
-			break
-		}
-	}
-	require.NotEmpty(t, p.url, "the server printed no API URL")
-	go func() { // keep draining so the server never blocks on stdout
-		for lines.Scan() {
-		}
-	}()
-	return p
+	p := testbin.Start(t, bin, dataDir)
+	return &gureumProcess{cmd: p.Cmd, url: p.URL}
 }
 
 func (p *gureumProcess) client() *awslambda.Client {
@@ -115,13 +91,7 @@ func TestAsyncKillNineAndRestart(t *testing.T) {
 	}
 	t.Parallel()
 	dir := t.TempDir()
-	bin := os.Getenv("GUREUM_TEST_BINARY") // a prebuilt binary, else built here
-	if bin == "" {
-		bin = filepath.Join(dir, "gureum")
-		build := exec.Command("go", "build", "-o", bin, "../../../cmd/gureum")
-		build.Stderr = os.Stderr
-		require.NoError(t, build.Run())
-	}
+	bin := testbin.Path(t)
 	data := filepath.Join(dir, "data")
 
 	sink := &idSink{counts: map[int]int{}}

@@ -1,13 +1,11 @@
 package sfnapi_test
 
 import (
-	"bufio"
 	"context"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -18,44 +16,19 @@ import (
 	awssfn "github.com/aws/aws-sdk-go-v2/service/sfn"
 	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
 	"github.com/stretchr/testify/require"
+
+	"github.com/gureum-dev/gureum/internal/testbin"
 )
 
 // TestMain removes the binary the crash tests built.
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if binDir != "" {
-		_ = os.RemoveAll(binDir)
-	}
+	testbin.Cleanup()
 	os.Exit(code)
 }
 
-var (
-	binOnce sync.Once
-	binDir  string
-	binPath string
-	binErr  error
-)
-
-// gureumBinary returns the gureum binary the crash tests run:
-// GUREUM_TEST_BINARY when set (the test script's build), else one built once
-// for the whole package run.
-func gureumBinary(t *testing.T) string {
-	t.Helper()
-	if bin := os.Getenv("GUREUM_TEST_BINARY"); bin != "" {
-		return bin
-	}
-	binOnce.Do(func() {
-		if binDir, binErr = os.MkdirTemp("", "gureum-sfnapi-test-"); binErr != nil {
-			return
-		}
-		binPath = filepath.Join(binDir, "gureum")
-		build := exec.Command("go", "build", "-o", binPath, "../../../cmd/gureum")
-		build.Stderr = os.Stderr
-		binErr = build.Run()
-	})
-	require.NoError(t, binErr, "build gureum")
-	return binPath
-}
+// gureumBinary returns the gureum binary the crash tests run.
+func gureumBinary(t *testing.T) string { return testbin.Path(t) }
 
 // gureumProcess is the real binary serving on a loopback port.
 type gureumProcess struct {
@@ -65,31 +38,8 @@ type gureumProcess struct {
 
 func startBinary(t *testing.T, bin, dataDir string) *gureumProcess {
 	t.Helper()
-	cmd := exec.Command(bin, "up", "--addr", "127.0.0.1:0", "--data", dataDir)
-	stdout, err := cmd.StdoutPipe()
-	require.NoError(t, err)
-	cmd.Stderr = os.Stderr
-	require.NoError(t, cmd.Start())
-	p := &gureumProcess{cmd: cmd}
-	t.Cleanup(func() {
-		if cmd.ProcessState == nil {
-			_ = cmd.Process.Kill()
-			_ = cmd.Wait()
-		}
-	})
-	lines := bufio.NewScanner(stdout)
-	for lines.Scan() {
-		if rest, ok := strings.CutPrefix(strings.TrimSpace(lines.Text()), "API:"); ok {
-			p.url = strings.Fields(rest)[0]
-			break
-		}
-	}
-	require.NotEmpty(t, p.url, "the server printed no API URL")
-	go func() { // keep draining so the server never blocks on stdout
-		for lines.Scan() {
-		}
-	}()
-	return p
+	p := testbin.Start(t, bin, dataDir)
+	return &gureumProcess{cmd: p.Cmd, url: p.URL}
 }
 
 func (p *gureumProcess) client() *awssfn.Client {
